@@ -1,0 +1,519 @@
+//! The classifier: lexicons compiled once into automata, then text → [`Assessment`].
+//!
+//! Data flow for one text:
+//! 1. [`normalize`](normalize::normalize) it (case, compatibility forms, invisible characters,
+//!    punctuation runs → one space), keeping a map to original bytes;
+//! 2. find every literal term with one Aho-Corasick automaton (leftmost-longest) and every
+//!    regex term through a `RegexSet`, keeping matches that sit on word boundaries and whose
+//!    lexicon's language is the text's (or is universal);
+//! 3. split the matches into context cues (reporting, condemnation, negation) and signals;
+//! 4. give each signal its speech context from its sentence, its quotation marks and the cues;
+//! 5. fire rules over co-occurring signals in a sentence;
+//! 6. [`score`] the evidence into category scores, an article score and a level.
+//!
+//! A [`Classifier`] is immutable and `Send + Sync`: build it once, share it by `Arc`.
+
+pub mod context;
+pub mod examples;
+pub mod normalize;
+pub mod score;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rayon::prelude::*;
+use regex::{Regex, RegexBuilder, RegexSet};
+
+use crate::config::{FileError, Levels};
+use crate::lexicon::categories::{CUE_CONDEMNATION, CUE_NEGATION, CUE_REPORTING};
+use crate::lexicon::{LexiconSet, Origin};
+use crate::model::{Assessment, Evidence, EvidenceKind, Speech};
+use context::Layout;
+use normalize::{Normalized, is_unspaced_script, normalize};
+
+/// How many tokens before a match a negation cue may stand to govern it.
+pub const NEGATION_REACH: usize = 3;
+
+/// Largest compiled size of one regex term, so a pathological pattern fails at build time.
+const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
+
+/// What kind of thing a category is for the classifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Signal,
+    Reporting,
+    Condemnation,
+    Negation,
+    /// A cue category the classifier does not interpret (declared by analysts for rules).
+    OtherCue,
+}
+
+#[derive(Debug, Clone)]
+struct CategoryInfo {
+    name: String,
+    alerts_alone: bool,
+    role: Role,
+}
+
+#[derive(Debug, Clone)]
+struct LexiconInfo {
+    id: String,
+    language: String,
+    universal: bool,
+}
+
+#[derive(Debug, Clone)]
+struct CompiledTerm {
+    lexicon: usize,
+    category: usize,
+    weight: f64,
+    label: String,
+    id: Option<String>,
+    /// `word*`: the match may continue to the end of the word.
+    stem: bool,
+    /// Check word boundaries (false for scripts written without spaces).
+    boundaries: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Category(usize),
+    TermId(String),
+}
+
+#[derive(Debug, Clone)]
+struct CompiledRule {
+    lexicon: usize,
+    category: usize,
+    weight: f64,
+    id: String,
+    all: Vec<Part>,
+    any: Vec<Part>,
+    within: Option<usize>,
+    unless: Vec<usize>,
+}
+
+/// One term match, in both coordinate systems.
+#[derive(Debug, Clone)]
+struct Hit {
+    term: usize,
+    /// Range in the original text.
+    orig: Range<usize>,
+    /// Index of the first token in the normalised text.
+    token: usize,
+    sentence: usize,
+}
+
+/// A compiled, immutable classifier. Build with [`Classifier::build`].
+#[derive(Debug)]
+pub struct Classifier {
+    categories: Vec<CategoryInfo>,
+    lexicons: Vec<LexiconInfo>,
+    terms: Vec<CompiledTerm>,
+    literals: AhoCorasick,
+    /// For each automaton pattern, the terms (possibly in several lexicons) it stands for.
+    literal_terms: Vec<Vec<usize>>,
+    regex_set: RegexSet,
+    regexes: Vec<(Regex, usize)>,
+    rules: Vec<CompiledRule>,
+    levels: Levels,
+}
+
+impl Classifier {
+    /// Compile every term and rule of `set`. Errors name the lexicon file and line.
+    pub fn build(set: &LexiconSet, levels: Levels) -> Result<Self, Vec<FileError>> {
+        let categories: Vec<CategoryInfo> = set
+            .categories
+            .iter()
+            .map(|c| CategoryInfo {
+                name: c.name.clone(),
+                alerts_alone: c.alerts_alone,
+                role: match (c.cue, c.name.as_str()) {
+                    (false, _) => Role::Signal,
+                    (true, CUE_REPORTING) => Role::Reporting,
+                    (true, CUE_CONDEMNATION) => Role::Condemnation,
+                    (true, CUE_NEGATION) => Role::Negation,
+                    (true, _) => Role::OtherCue,
+                },
+            })
+            .collect();
+        let cat_index = |name: &str| categories.iter().position(|c| c.name == name);
+        let mut b = Builder::default();
+        for lex in &set.lexicons {
+            let li = b.lexicons.len();
+            b.lexicons.push(LexiconInfo {
+                id: lex.meta.id.clone(),
+                language: lex.meta.language.clone(),
+                universal: lex.meta.universal,
+            });
+            for t in &lex.terms {
+                let category = cat_index(&t.spec.category).expect("checked at load");
+                b.add_term(li, category, t, &t.origin);
+            }
+            for r in &lex.rules {
+                let parts = |names: &[String]| -> Vec<Part> {
+                    names
+                        .iter()
+                        .map(|n| cat_index(n).map_or_else(|| Part::TermId(n.clone()), Part::Category))
+                        .collect()
+                };
+                b.rules.push(CompiledRule {
+                    lexicon: li,
+                    category: cat_index(&r.spec.category).expect("checked at load"),
+                    weight: r.weight,
+                    id: r.spec.id.clone(),
+                    all: parts(&r.spec.all),
+                    any: parts(&r.spec.any),
+                    within: r.spec.within,
+                    unless: r.spec.unless.iter().filter_map(|n| cat_index(n)).collect(),
+                });
+            }
+        }
+        b.finish(categories, levels)
+    }
+
+    /// The level thresholds in use.
+    pub fn levels(&self) -> Levels {
+        self.levels
+    }
+
+    /// Number of compiled terms and rules.
+    pub fn size(&self) -> (usize, usize) {
+        (self.terms.len(), self.rules.len())
+    }
+
+    /// Assess one text. `lang` is the text's language (ISO 639-1); `None` or `"und"` lets
+    /// every lexicon apply.
+    pub fn classify(&self, text: &str, lang: Option<&str>) -> Assessment {
+        let lang = lang.filter(|l| !l.is_empty() && *l != "und");
+        let norm = normalize(text, false);
+        let layout = Layout::new(text);
+        let tokens = token_starts(&norm.text);
+        let hits = self.find_hits(&norm, &layout, &tokens, lang);
+        let cues = Cues::collect(self, &hits);
+        let mut evidence = Vec::new();
+        for h in hits.iter().filter(|h| self.role_of(h.term) == Role::Signal) {
+            let speech = self.speech(&cues, &layout, &h.orig, h.sentence, h.token);
+            evidence.push(self.term_evidence(text, &layout, h, speech));
+        }
+        self.fire_rules(text, &layout, &hits, &cues, lang, &mut evidence);
+        evidence.sort_by_key(|e| (e.start, e.kind == EvidenceKind::Term, e.end));
+        score::assess(evidence, &self.levels, |name| {
+            self.categories.iter().find(|c| c.name == name).is_some_and(|c| c.alerts_alone)
+        })
+    }
+
+    /// Assess many texts in parallel on the rayon pool.
+    pub fn classify_batch<S: AsRef<str> + Sync>(
+        &self,
+        items: &[(S, Option<S>)],
+    ) -> Vec<Assessment> {
+        items.par_iter().map(|(t, l)| self.classify(t.as_ref(), l.as_ref().map(|l| l.as_ref()))).collect()
+    }
+
+    fn role_of(&self, term: usize) -> Role {
+        self.categories[self.terms[term].category].role
+    }
+
+    fn applies(&self, lexicon: usize, lang: Option<&str>) -> bool {
+        let l = &self.lexicons[lexicon];
+        l.universal || lang.is_none_or(|lang| l.language == lang)
+    }
+
+    fn find_hits(&self, norm: &Normalized, layout: &Layout, tokens: &[usize], lang: Option<&str>) -> Vec<Hit> {
+        let text = norm.text.as_str();
+        let mut hits = Vec::new();
+        let mut push = |term: usize, start: usize, end: usize| {
+            let (os, oe) = norm.original_range(start, end);
+            hits.push(Hit {
+                term,
+                orig: os..oe,
+                token: tokens.partition_point(|&t| t <= start).saturating_sub(1),
+                sentence: layout.sentence_of(os),
+            });
+        };
+        for m in self.literals.find_iter(text) {
+            for &ti in &self.literal_terms[m.pattern().as_usize()] {
+                let t = &self.terms[ti];
+                if !self.applies(t.lexicon, lang) {
+                    continue;
+                }
+                if let Some(end) = word_match(text, m.start(), m.end(), t.stem, t.boundaries) {
+                    push(ti, m.start(), end);
+                }
+            }
+        }
+        for ri in self.regex_set.matches(text).iter() {
+            let (re, ti) = &self.regexes[ri];
+            if !self.applies(self.terms[*ti].lexicon, lang) {
+                continue;
+            }
+            for m in re.find_iter(text) {
+                if m.is_empty() {
+                    continue;
+                }
+                if let Some(end) = word_match(text, m.start(), m.end(), false, self.terms[*ti].boundaries) {
+                    push(*ti, m.start(), end);
+                }
+            }
+        }
+        hits.sort_by_key(|h| (h.orig.start, h.orig.end));
+        hits
+    }
+
+    /// Direct, reported, condemned or negated, decided in that order of strength:
+    /// a condemnation cue in the sentence, a negation just before, quotation marks or a
+    /// reporting cue in the sentence.
+    fn speech(&self, cues: &Cues, layout: &Layout, orig: &Range<usize>, sentence: usize, token: usize) -> Speech {
+        if cues.condemnation.contains(&sentence) {
+            Speech::Condemned
+        } else if cues.negation.iter().any(|&(s, t)| s == sentence && t < token && token - t <= NEGATION_REACH) {
+            Speech::Negated
+        } else if layout.is_quoted(orig) || cues.reporting.contains(&sentence) {
+            Speech::Reported
+        } else {
+            Speech::Direct
+        }
+    }
+
+    fn term_evidence(&self, text: &str, layout: &Layout, h: &Hit, speech: Speech) -> Evidence {
+        let t = &self.terms[h.term];
+        self.evidence(text, layout, h.orig.clone(), h.sentence, &t.label, EvidenceKind::Term, t.lexicon, t.category, t.weight, speech)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn evidence(
+        &self,
+        text: &str,
+        layout: &Layout,
+        orig: Range<usize>,
+        sentence: usize,
+        label: &str,
+        kind: EvidenceKind,
+        lexicon: usize,
+        category: usize,
+        weight: f64,
+        speech: Speech,
+    ) -> Evidence {
+        let lex = &self.lexicons[lexicon];
+        Evidence {
+            start: orig.start,
+            end: orig.end,
+            text: text[orig.clone()].to_string(),
+            sentence: text[layout.sentence_range(sentence)].trim().to_string(),
+            term_or_rule: label.to_string(),
+            kind,
+            lexicon: lex.id.clone(),
+            category: self.categories[category].name.clone(),
+            language: if lex.universal { "*".into() } else { lex.language.clone() },
+            speech,
+            weight: weight * score::speech_factor(speech),
+        }
+    }
+
+    fn part_matches(&self, part: &Part, hit: &Hit) -> bool {
+        let t = &self.terms[hit.term];
+        match part {
+            Part::Category(c) => t.category == *c,
+            Part::TermId(id) => t.id.as_deref() == Some(id.as_str()),
+        }
+    }
+
+    /// Fire each rule at most once per sentence: the first anchor whose partners all lie
+    /// within `within` tokens, unless a listed cue voids it.
+    fn fire_rules(&self, text: &str, layout: &Layout, hits: &[Hit], cues: &Cues, lang: Option<&str>, out: &mut Vec<Evidence>) {
+        let signals: Vec<&Hit> = hits.iter().filter(|h| self.role_of(h.term) == Role::Signal).collect();
+        let mut sentences: Vec<usize> = signals.iter().map(|h| h.sentence).collect();
+        sentences.dedup();
+        for rule in self.rules.iter().filter(|r| self.applies(r.lexicon, lang)) {
+            for &s in &sentences {
+                let in_sentence: Vec<&Hit> = signals.iter().copied().filter(|h| h.sentence == s).collect();
+                let Some(parts) = self.rule_match(rule, &in_sentence) else { continue };
+                let start = parts.iter().map(|h| h.orig.start).min().unwrap_or(0);
+                let end = parts.iter().map(|h| h.orig.end).max().unwrap_or(0);
+                let first_token = parts.iter().map(|h| h.token).min().unwrap_or(0);
+                let last_token = parts.iter().map(|h| h.token).max().unwrap_or(0);
+                if cues.voids(rule, s, first_token, last_token, &self.categories) {
+                    continue;
+                }
+                let orig = start..end;
+                let speech = self.speech(cues, layout, &orig, s, first_token);
+                out.push(self.evidence(text, layout, orig, s, &rule.id, EvidenceKind::Rule, rule.lexicon, rule.category, rule.weight, speech));
+            }
+        }
+    }
+
+    fn rule_match<'h>(&self, rule: &CompiledRule, hits: &[&'h Hit]) -> Option<Vec<&'h Hit>> {
+        let near = |a: &Hit, b: &Hit| rule.within.is_none_or(|w| a.token.abs_diff(b.token) <= w);
+        let anchors: Vec<&Hit> = match rule.all.first().or(rule.any.first()) {
+            Some(_) if !rule.all.is_empty() => hits.iter().copied().filter(|h| self.part_matches(&rule.all[0], h)).collect(),
+            _ => hits.iter().copied().filter(|h| rule.any.iter().any(|p| self.part_matches(p, h))).collect(),
+        };
+        'anchor: for anchor in anchors {
+            let mut found = vec![anchor];
+            for part in rule.all.iter().skip(1) {
+                match hits.iter().find(|h| !std::ptr::eq(**h, anchor) && self.part_matches(part, h) && near(anchor, h)) {
+                    Some(h) => found.push(h),
+                    None => continue 'anchor,
+                }
+            }
+            if !rule.all.is_empty() && !rule.any.is_empty() {
+                match hits.iter().find(|h| rule.any.iter().any(|p| self.part_matches(p, h)) && near(anchor, h)) {
+                    Some(h) => found.push(h),
+                    None => continue 'anchor,
+                }
+            }
+            return Some(found);
+        }
+        None
+    }
+}
+
+/// Context cues found in one text, by sentence.
+#[derive(Debug, Default)]
+struct Cues {
+    reporting: Vec<usize>,
+    condemnation: Vec<usize>,
+    /// (sentence, token) of each negation cue.
+    negation: Vec<(usize, usize)>,
+    /// (sentence, category) of every cue, for `unless`.
+    all: Vec<(usize, usize)>,
+}
+
+impl Cues {
+    fn collect(c: &Classifier, hits: &[Hit]) -> Self {
+        let mut cues = Cues::default();
+        for h in hits {
+            let category = c.terms[h.term].category;
+            match c.categories[category].role {
+                Role::Signal => continue,
+                Role::Reporting => cues.reporting.push(h.sentence),
+                Role::Condemnation => cues.condemnation.push(h.sentence),
+                Role::Negation => cues.negation.push((h.sentence, h.token)),
+                Role::OtherCue => {}
+            }
+            cues.all.push((h.sentence, category));
+        }
+        cues
+    }
+
+    /// Whether one of the rule's `unless` cues voids it: anywhere in the sentence, except
+    /// negation, which must stand within the rule's words or just before them.
+    fn voids(&self, rule: &CompiledRule, sentence: usize, first: usize, last: usize, cats: &[CategoryInfo]) -> bool {
+        rule.unless.iter().any(|&u| {
+            if cats[u].role == Role::Negation {
+                self.negation.iter().any(|&(s, t)| s == sentence && t + NEGATION_REACH >= first && t <= last)
+            } else {
+                self.all.contains(&(sentence, u))
+            }
+        })
+    }
+}
+
+/// Byte offsets where tokens of the normalised text start.
+fn token_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).filter(|&i| bytes[i] != b' ' && (i == 0 || bytes[i - 1] == b' ')).collect()
+}
+
+/// Check word boundaries of a match in the normalised text and return its end (extended to the
+/// end of the word for stems), or `None` when it sits inside a word.
+fn word_match(text: &str, start: usize, end: usize, stem: bool, boundaries: bool) -> Option<usize> {
+    if !boundaries {
+        return Some(end);
+    }
+    let bytes = text.as_bytes();
+    if start > 0 && bytes[start - 1] != b' ' {
+        return None;
+    }
+    if stem {
+        return Some(text[end..].find(' ').map_or(text.len(), |i| end + i));
+    }
+    (end == bytes.len() || bytes[end] == b' ').then_some(end)
+}
+
+#[derive(Default)]
+struct Builder {
+    lexicons: Vec<LexiconInfo>,
+    terms: Vec<CompiledTerm>,
+    patterns: Vec<String>,
+    pattern_ids: HashMap<String, usize>,
+    literal_terms: Vec<Vec<usize>>,
+    regex_sources: Vec<String>,
+    regexes: Vec<(Regex, usize)>,
+    rules: Vec<CompiledRule>,
+    errors: Vec<FileError>,
+}
+
+impl Builder {
+    fn add_term(&mut self, lexicon: usize, category: usize, t: &crate::lexicon::Term, origin: &Origin) {
+        let ti = self.terms.len();
+        let mut term = CompiledTerm {
+            lexicon,
+            category,
+            weight: t.weight,
+            label: t.label().to_string(),
+            id: t.spec.id.clone(),
+            stem: false,
+            boundaries: true,
+        };
+        if let Some(literal) = &t.spec.literal {
+            let stem = literal.trim_end().ends_with('*');
+            let pattern = normalize(literal.trim_end().trim_end_matches('*'), false).text.trim().to_string();
+            if pattern.is_empty() {
+                self.errors.push(origin.error(format!("term {literal:?} can never match: nothing is left after normalisation")));
+                return;
+            }
+            term.stem = stem;
+            term.boundaries = !pattern.chars().any(is_unspaced_script);
+            let next = self.patterns.len();
+            let pi = *self.pattern_ids.entry(pattern.clone()).or_insert(next);
+            if pi == next {
+                self.patterns.push(pattern);
+                self.literal_terms.push(Vec::new());
+            }
+            self.literal_terms[pi].push(ti);
+        } else if let Some(source) = &t.spec.regex {
+            match RegexBuilder::new(source).size_limit(REGEX_SIZE_LIMIT).build() {
+                Err(e) => {
+                    self.errors.push(origin.error(format!("regex {source:?} does not compile: {e}")));
+                    return;
+                }
+                Ok(re) if re.is_match("") => {
+                    self.errors.push(origin.error(format!("regex {source:?} matches the empty string")));
+                    return;
+                }
+                Ok(re) => {
+                    term.boundaries = !source.chars().any(is_unspaced_script);
+                    self.regex_sources.push(source.clone());
+                    self.regexes.push((re, ti));
+                }
+            }
+        }
+        self.terms.push(term);
+    }
+
+    fn finish(self, categories: Vec<CategoryInfo>, levels: Levels) -> Result<Classifier, Vec<FileError>> {
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        let literals = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&self.patterns)
+            .map_err(|e| vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the term automaton: {e}"))])?;
+        let regex_set = RegexSet::new(&self.regex_sources)
+            .map_err(|e| vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the regex set: {e}"))])?;
+        Ok(Classifier {
+            categories,
+            lexicons: self.lexicons,
+            terms: self.terms,
+            literals,
+            literal_terms: self.literal_terms,
+            regex_set,
+            regexes: self.regexes,
+            rules: self.rules,
+            levels,
+        })
+    }
+}

@@ -1,0 +1,194 @@
+//! Text normalisation for matching, with a map back to the original bytes.
+//!
+//! Both lexicon patterns and article text go through [`normalize`], so they meet in one form:
+//! - compatibility decomposition (NFKD, character by character — the matching-side twin of
+//!   NFKC: "ﬁ" = "fi", full-width = ASCII, precomposed "é" = "e" + U+0301 on both sides);
+//! - lowercase, with the full case folds `ß` → `ss` and final sigma → σ;
+//! - invisible characters dropped (zero-width space/joiners, soft hyphen, BOM, Arabic
+//!   tatweel and Arabic vowel marks, which writers add or omit freely);
+//! - every run of characters that are neither letters, digits nor combining marks becomes one
+//!   space, so "kill-them!!" and "kill them" are the same and phrase terms need no regex.
+//!
+//! Optional diacritic folding (per lexicon) drops the remaining combining marks.
+//!
+//! Each output byte records the original byte range of the character it came from, so evidence
+//! always points at what the author wrote.
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// Normalised text and, for each of its bytes, where it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    /// The normalised text: lowercase words separated by single spaces.
+    pub text: String,
+    /// For each byte of `text`, the start of the original character it came from.
+    src_start: Vec<u32>,
+    /// For each byte of `text`, the end of the original character it came from.
+    src_end: Vec<u32>,
+}
+
+impl Normalized {
+    /// Original byte range of the normalised range `start..end` (`end > start`).
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        (self.src_start[start] as usize, self.src_end[end - 1] as usize)
+    }
+
+    /// Original byte offset where normalised byte `pos` came from.
+    pub fn original_start(&self, pos: usize) -> usize {
+        self.src_start[pos] as usize
+    }
+}
+
+/// Normalise `input`; `fold_diacritics` also removes combining marks.
+pub fn normalize(input: &str, fold_diacritics: bool) -> Normalized {
+    let mut out = Normalized {
+        text: String::with_capacity(input.len()),
+        src_start: Vec::with_capacity(input.len()),
+        src_end: Vec::with_capacity(input.len()),
+    };
+    let mut pending_space: Option<(u32, u32)> = None;
+    for (start, c) in input.char_indices() {
+        let span = (start as u32, (start + c.len_utf8()) as u32);
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                flush_space(&mut out, &mut pending_space);
+                push(&mut out, c.to_ascii_lowercase(), span);
+            } else {
+                gap(&mut out, &mut pending_space, span);
+            }
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        decompose_compatible(c, |d| {
+            for l in fold_case(d) {
+                // Marks first: many (Arabic harakat, Indic vowel signs) are also "alphabetic".
+                if is_combining_mark(l) {
+                    if !(fold_diacritics || is_arabic_vowel_mark(l)) {
+                        push(&mut out, l, span);
+                    }
+                } else if l.is_alphanumeric() {
+                    flush_space(&mut out, &mut pending_space);
+                    push(&mut out, l, span);
+                } else {
+                    gap(&mut out, &mut pending_space, span);
+                }
+            }
+        });
+    }
+    out
+}
+
+fn push(out: &mut Normalized, c: char, span: (u32, u32)) {
+    let mut buf = [0u8; 4];
+    let s = c.encode_utf8(&mut buf);
+    out.text.push_str(s);
+    for _ in 0..s.len() {
+        out.src_start.push(span.0);
+        out.src_end.push(span.1);
+    }
+}
+
+/// Remember a separator; it is written only if a word follows, and only once per run.
+fn gap(out: &mut Normalized, pending: &mut Option<(u32, u32)>, span: (u32, u32)) {
+    if !out.text.is_empty() && pending.is_none() {
+        *pending = Some(span);
+    }
+}
+
+fn flush_space(out: &mut Normalized, pending: &mut Option<(u32, u32)>) {
+    if let Some(span) = pending.take() {
+        push(out, ' ', span);
+    }
+}
+
+fn fold_case(c: char) -> impl Iterator<Item = char> {
+    let special: Option<&'static [char]> = match c {
+        'ß' | 'ẞ' => Some(&['s', 's']),
+        'ς' => Some(&['σ']),
+        _ => None,
+    };
+    let (a, b) = match special {
+        Some(s) => (Some(s.iter().copied()), None),
+        None => (None, Some(c.to_lowercase())),
+    };
+    a.into_iter().flatten().chain(b.into_iter().flatten())
+}
+
+/// Characters writers insert invisibly, often to dodge filters.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{0640}')
+}
+
+/// Arabic harakat, tanwin, shadda, sukun and the superscript alef: optional in writing.
+fn is_arabic_vowel_mark(c: char) -> bool {
+    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
+}
+
+/// True for scripts written without spaces between words, where word boundaries do not apply:
+/// Han, Hiragana, Katakana, Thai, Lao, Myanmar, Khmer.
+pub fn is_unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}'          // Thai, Lao
+        | '\u{1000}'..='\u{109F}'        // Myanmar
+        | '\u{1780}'..='\u{17FF}'        // Khmer
+        | '\u{3040}'..='\u{30FF}'        // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}'        // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}'        // CJK unified
+        | '\u{F900}'..='\u{FAFF}'        // CJK compatibility
+        | '\u{AA60}'..='\u{AA7F}'        // Myanmar extended-A
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        normalize(s, false).text
+    }
+
+    #[test]
+    fn case_punctuation_and_spaces_collapse() {
+        assert_eq!(norm("  Kill-THEM!!  now "), "kill them now");
+        assert_eq!(norm("Straße"), "strasse");
+        assert_eq!(norm("ＫＩＬＬ"), "kill");
+    }
+
+    #[test]
+    fn invisible_characters_and_arabic_marks_vanish() {
+        assert_eq!(norm("ki\u{200B}ll"), "kill");
+        assert_eq!(norm("ex\u{00AD}terminate"), "exterminate");
+        assert_eq!(norm("اُقْتُلُوهُم"), norm("اقتلوهم"));
+        assert_eq!(norm("اقتـــلوهم"), norm("اقتلوهم"));
+    }
+
+    #[test]
+    fn precomposed_and_decomposed_accents_meet() {
+        assert_eq!(norm("cafés"), norm("cafe\u{301}s"));
+        assert_ne!(norm("cafés"), "cafes");
+        assert_eq!(normalize("cafés", true).text, "cafes");
+    }
+
+    #[test]
+    fn offsets_point_back_to_the_original() {
+        let src = "Les « ÉTRANGERS » sont des cafards.";
+        let n = normalize(src, false);
+        let word = norm("étrangers");
+        let at = n.text.find(&word).unwrap();
+        let (s, e) = n.original_range(at, at + word.len());
+        assert_eq!(&src[s..e], "ÉTRANGERS");
+        let at = n.text.find("cafards").unwrap();
+        let (s, e) = n.original_range(at, at + "cafards".len());
+        assert_eq!(&src[s..e], "cafards");
+    }
+
+    #[test]
+    fn unspaced_scripts_are_known() {
+        assert!(is_unspaced_script('杀'));
+        assert!(is_unspaced_script('သ'));
+        assert!(!is_unspaced_script('a'));
+        assert!(!is_unspaced_script('ق'));
+    }
+}

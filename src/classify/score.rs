@@ -1,0 +1,117 @@
+//! From evidence to an [`Assessment`]: the scoring formula (also in `lexicons/README.md`).
+//!
+//! 1. Each piece of evidence weighs `weight × speech_factor` (direct 1, reported 0.75,
+//!    condemned 0.15, negated 0.1): quoted incitement still raises an article, condemned or
+//!    negated words barely do.
+//! 2. Repeating a term adds nothing: per category, each distinct term or rule counts once,
+//!    with its strongest occurrence.
+//! 3. A category's score combines its distinct weights as independent signals (noisy-OR):
+//!    `1 − Π(1 − wᵢ)`. The article score combines the category scores the same way.
+//! 4. The level comes from the pipeline's thresholds, except that an article reaches `alert`
+//!    only if a category that may alert alone (categories.toml `alerts_alone`) has direct or
+//!    reported evidence; otherwise it stops at `warning`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Levels;
+use crate::model::{Assessment, Evidence, Level, Speech};
+
+/// How much of a term's weight counts in each speech context.
+pub fn speech_factor(speech: Speech) -> f64 {
+    match speech {
+        Speech::Direct => 1.0,
+        Speech::Reported => 0.75,
+        Speech::Condemned => 0.15,
+        Speech::Negated => 0.1,
+    }
+}
+
+/// Combine independent signals: `1 − Π(1 − wᵢ)`, clamped to 0..1.
+pub fn noisy_or(weights: impl IntoIterator<Item = f64>) -> f64 {
+    let keep = weights.into_iter().fold(1.0, |acc, w| acc * (1.0 - w.clamp(0.0, 1.0)));
+    (1.0 - keep).clamp(0.0, 1.0)
+}
+
+/// Score evidence (already weighted by speech) into an assessment.
+pub fn assess(evidence: Vec<Evidence>, levels: &Levels, alerts_alone: impl Fn(&str) -> bool) -> Assessment {
+    let mut strongest: HashMap<(&str, &str, &str), f64> = HashMap::new();
+    for e in &evidence {
+        let w = strongest.entry((&e.category, &e.lexicon, &e.term_or_rule)).or_insert(0.0);
+        *w = w.max(e.weight);
+    }
+    let mut per_category: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for ((category, _, _), w) in strongest {
+        per_category.entry(category.to_string()).or_default().push(w);
+    }
+    let categories: BTreeMap<String, f64> =
+        per_category.into_iter().map(|(c, ws)| (c, round(noisy_or(ws)))).collect();
+    let score = round(noisy_or(categories.values().copied()));
+    let mut level = levels.level_for(score);
+    let may_alert = evidence.iter().any(|e| {
+        e.weight > 0.0 && matches!(e.speech, Speech::Direct | Speech::Reported) && alerts_alone(&e.category)
+    });
+    if level == Level::Alert && !may_alert {
+        level = Level::Warning;
+    }
+    Assessment { score, level, categories, evidence }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EvidenceKind;
+
+    fn ev(term: &str, category: &str, weight: f64, speech: Speech) -> Evidence {
+        Evidence {
+            start: 0,
+            end: 1,
+            text: term.into(),
+            sentence: String::new(),
+            term_or_rule: term.into(),
+            kind: EvidenceKind::Term,
+            lexicon: "x".into(),
+            category: category.into(),
+            language: "en".into(),
+            speech,
+            weight: weight * speech_factor(speech),
+        }
+    }
+
+    #[test]
+    fn noisy_or_combines_independent_signals() {
+        assert_eq!(noisy_or([]), 0.0);
+        assert!((noisy_or([0.5, 0.5]) - 0.75).abs() < 1e-9);
+        assert_eq!(noisy_or([1.0, 0.2]), 1.0);
+    }
+
+    #[test]
+    fn repeating_a_term_adds_nothing() {
+        let l = Levels::default();
+        let once = assess(vec![ev("cancer", "dehumanisation", 0.3, Speech::Direct)], &l, |_| true);
+        let thrice = assess(vec![ev("cancer", "dehumanisation", 0.3, Speech::Direct); 3], &l, |_| true);
+        assert_eq!(once.score, thrice.score);
+    }
+
+    #[test]
+    fn alert_needs_a_category_that_may_alert_alone() {
+        let l = Levels::default();
+        let strong = vec![ev("a", "violence", 0.9, Speech::Direct), ev("b", "violence", 0.9, Speech::Direct)];
+        let a = assess(strong.clone(), &l, |c| c == "threat");
+        assert!(a.score >= l.alert);
+        assert_eq!(a.level, Level::Warning);
+        assert_eq!(assess(strong, &l, |c| c == "violence").level, Level::Alert);
+    }
+
+    #[test]
+    fn condemned_speech_weighs_far_less() {
+        let l = Levels::default();
+        let direct = assess(vec![ev("kill them", "violence", 0.8, Speech::Direct)], &l, |_| true);
+        let condemned = assess(vec![ev("kill them", "violence", 0.8, Speech::Condemned)], &l, |_| true);
+        assert_eq!(direct.level, Level::Warning);
+        assert_eq!(condemned.level, Level::None);
+    }
+}

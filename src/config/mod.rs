@@ -1,0 +1,411 @@
+//! Pipeline files (`pipelines/*.toml`) → [`PipelineConfig`] → [`PipelineConfig::build`] →
+//! [`Pipeline`], the immutable runtime object every command shares.
+//!
+//! The config structs mirror the TOML of DESIGN §5 one to one, with
+//! `deny_unknown_fields` so a typo fails at load time with file, line and field. Building
+//! loads the lexicons and compiles the classifier once; a reload builds a new `Pipeline`.
+//!
+//! Relative paths in a pipeline file (`data_dir`, `lexicons`, `opml`) resolve against the
+//! current directory, as in the examples: run tocsin from the repository root.
+
+pub mod diagnostic;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer};
+
+pub use diagnostic::FileError;
+
+use crate::classify::Classifier;
+use crate::lexicon::{self, LexiconSet};
+use crate::model::Level;
+
+/// A whole pipeline file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// Name, data directory, default poll interval and lexicons.
+    pub pipeline: PipelineSection,
+    /// The feeds to poll.
+    #[serde(default)]
+    pub feed: Vec<FeedConfig>,
+    /// Feeds listed elsewhere (OPML).
+    #[serde(default)]
+    pub feeds: Option<FeedsSection>,
+    /// Score thresholds for the levels.
+    #[serde(default)]
+    pub levels: Levels,
+    /// How politely and within which bounds to fetch.
+    #[serde(default)]
+    pub fetch: FetchConfig,
+    /// Trend watches that raise spike alerts (read by the daemon).
+    #[serde(default)]
+    pub watch: Vec<WatchConfig>,
+    /// Early-warning outputs (read by the daemon).
+    #[serde(default)]
+    pub output: Vec<OutputConfig>,
+}
+
+/// `[pipeline]`: what the pipeline is and where it keeps its data.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineSection {
+    /// Short name, used in feed URLs and logs.
+    pub name: String,
+    /// Directory for `index/` and `state.sqlite`.
+    pub data_dir: PathBuf,
+    /// Default poll interval ("15m", "1h", "30s", "1d").
+    #[serde(default = "default_poll", deserialize_with = "de_duration")]
+    pub poll: Duration,
+    /// Lexicon folders or files.
+    #[serde(default = "default_lexicons")]
+    pub lexicons: Vec<PathBuf>,
+    /// Free text for humans.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `[[feed]]`: one outlet's feed.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FeedConfig {
+    /// Feed URL (RSS, Atom, RDF or JSON Feed).
+    pub url: String,
+    /// Human name of the outlet.
+    pub outlet: String,
+    /// Language hint (ISO 639-1); detection still runs.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// ISO 3166 country code of the outlet.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Fetch each article's page for its full text (not yet supported; must stay false).
+    #[serde(default)]
+    pub full_text: bool,
+}
+
+/// `[feeds]`: feed lists kept in other files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedsSection {
+    /// An OPML file of feeds.
+    #[serde(default)]
+    pub opml: Option<PathBuf>,
+}
+
+/// `[levels]`: score thresholds, each in 0..1 and increasing.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Levels {
+    /// Scores at or above this are `watch`.
+    pub watch: f64,
+    /// Scores at or above this are `warning`.
+    pub warning: f64,
+    /// Scores at or above this are `alert`.
+    pub alert: f64,
+}
+
+impl Default for Levels {
+    fn default() -> Self {
+        Levels { watch: 0.3, warning: 0.6, alert: 0.85 }
+    }
+}
+
+impl Levels {
+    /// The level a score reaches.
+    pub fn level_for(&self, score: f64) -> Level {
+        if score >= self.alert {
+            Level::Alert
+        } else if score >= self.warning {
+            Level::Warning
+        } else if score >= self.watch {
+            Level::Watch
+        } else {
+            Level::None
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let ok = 0.0 < self.watch
+            && self.watch <= self.warning
+            && self.warning <= self.alert
+            && self.alert <= 1.0;
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "[levels] must satisfy 0 < watch <= warning <= alert <= 1, got watch = {}, warning = {}, alert = {}",
+                self.watch, self.warning, self.alert
+            ))
+        }
+    }
+}
+
+/// `[fetch]`: politeness and bounds for HTTP.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FetchConfig {
+    /// Feeds fetched at once, over all hosts.
+    pub concurrency: usize,
+    /// Feeds fetched at once from one host.
+    pub per_host: usize,
+    /// Connect timeout ("10s").
+    #[serde(deserialize_with = "de_duration")]
+    pub connect_timeout: Duration,
+    /// Total time for one request, body included ("30s").
+    #[serde(deserialize_with = "de_duration")]
+    pub timeout: Duration,
+    /// Largest body read, in bytes; larger bodies are cut off and the feed reported.
+    pub max_body_bytes: u64,
+    /// Items taken from one feed document at most.
+    pub max_items: usize,
+    /// Contact URL or address added to the User-Agent so publishers can reach the operator.
+    pub contact: Option<String>,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        FetchConfig {
+            concurrency: 32,
+            per_host: 2,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            max_body_bytes: 15 * 1024 * 1024,
+            max_items: 1000,
+            contact: None,
+        }
+    }
+}
+
+/// `[[watch]]`: a trend query whose spikes raise alerts (acted on by the daemon).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WatchConfig {
+    /// Name shown in alerts.
+    pub name: String,
+    /// Query in tantivy syntax.
+    pub query: String,
+    /// Bucket width ("1h").
+    #[serde(deserialize_with = "de_duration")]
+    pub interval: Duration,
+    /// Trailing window that defines normal ("14d").
+    #[serde(deserialize_with = "de_duration")]
+    pub baseline: Duration,
+}
+
+/// `[[output]]`: an early-warning output (acted on by the daemon).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Output kind.
+    pub kind: OutputKind,
+    /// Lowest level published.
+    #[serde(default = "default_output_level")]
+    pub min_level: Level,
+    /// Target URL (webhook) or path (jsonl).
+    #[serde(default)]
+    pub target: Option<String>,
+}
+
+/// Kinds of early-warning outputs.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputKind {
+    /// Atom 1.0 feed.
+    Atom,
+    /// JSON Feed 1.1.
+    Jsonfeed,
+    /// CAP 1.2 XML.
+    Cap,
+    /// HTTP POST of JSON.
+    Webhook,
+    /// Lines of JSON appended to a file.
+    Jsonl,
+}
+
+fn default_poll() -> Duration {
+    Duration::from_secs(15 * 60)
+}
+fn default_lexicons() -> Vec<PathBuf> {
+    vec![PathBuf::from("lexicons")]
+}
+fn default_output_level() -> Level {
+    Level::Warning
+}
+
+fn de_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_duration(&s).map_err(serde::de::Error::custom)
+}
+
+/// Parse "90s", "15m", "1h", "14d" (or a sum such as "1h30m").
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let expected = || format!("invalid duration {s:?}: expected a number and a unit s, m, h or d, such as \"15m\"");
+    let mut total = 0u64;
+    let mut digits = String::new();
+    for c in s.trim().chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let n: u64 = digits.parse().map_err(|_| expected())?;
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(expected()),
+        };
+        total += n * unit;
+        digits.clear();
+    }
+    if !digits.is_empty() || total == 0 {
+        return Err(expected());
+    }
+    Ok(Duration::from_secs(total))
+}
+
+impl PipelineConfig {
+    /// Read and check a pipeline file; errors name the file, line and field.
+    pub fn load(path: &Path) -> Result<Self, FileError> {
+        let source = std::fs::read_to_string(path)
+            .map_err(|e| FileError::whole(path, format!("cannot read pipeline file: {e}")))?;
+        Self::from_str_at(path, &source)
+    }
+
+    /// Parse pipeline TOML already in memory (`path` is used in messages).
+    pub fn from_str_at(path: &Path, source: &str) -> Result<Self, FileError> {
+        let config: PipelineConfig =
+            toml::from_str(source).map_err(|e| FileError::from_toml(path, source, &e))?;
+        config.validate(path, source)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &Path, source: &str) -> Result<(), FileError> {
+        let locate = |needle: &str, msg: String| match source.find(needle) {
+            Some(at) => FileError::at(path, source, at, msg),
+            None => FileError::whole(path, msg),
+        };
+        self.levels.validate().map_err(|m| locate("[levels]", m))?;
+        if self.feed.is_empty() && self.feeds.as_ref().and_then(|f| f.opml.as_ref()).is_none() {
+            return Err(FileError::whole(path, "no feeds: add [[feed]] tables or [feeds] opml = \"…\""));
+        }
+        for feed in &self.feed {
+            let parsed = url::Url::parse(&feed.url)
+                .map_err(|e| locate(&feed.url, format!("feed url {:?} is not a URL: {e}", feed.url)))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(locate(&feed.url, format!("feed url {:?}: expected http or https", feed.url)));
+            }
+            if feed.full_text {
+                return Err(locate(&feed.url, format!(
+                    "feed {:?}: full_text = true is not supported yet; set it to false", feed.url)));
+            }
+        }
+        if self.fetch.per_host == 0 || self.fetch.concurrency == 0 {
+            return Err(locate("[fetch]", "[fetch] concurrency and per_host must be at least 1".into()));
+        }
+        Ok(())
+    }
+
+    /// Load the lexicons and compile the classifier: the runtime [`Pipeline`].
+    pub fn build(self) -> Result<Pipeline, BuildError> {
+        let lexicons = LexiconSet::load_paths(&self.pipeline.lexicons)?;
+        let classifier = Classifier::build(&lexicons, self.levels)?;
+        Ok(Pipeline { config: self, classifier: Arc::new(classifier) })
+    }
+}
+
+/// Why a pipeline could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// One or more lexicon files are wrong.
+    #[error("{}", lexicon::format_errors(.0))]
+    Lexicon(Vec<FileError>),
+}
+
+impl From<Vec<FileError>> for BuildError {
+    fn from(v: Vec<FileError>) -> Self {
+        BuildError::Lexicon(v)
+    }
+}
+
+/// A built pipeline: configuration plus the compiled classifier, shared by `Arc`.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    /// The configuration it was built from.
+    pub config: PipelineConfig,
+    /// The compiled classifier.
+    pub classifier: Arc<Classifier>,
+}
+
+impl Pipeline {
+    /// Where the tantivy index lives.
+    pub fn index_dir(&self) -> PathBuf {
+        self.config.pipeline.data_dir.join("index")
+    }
+    /// Where the SQLite state lives.
+    pub fn state_path(&self) -> PathBuf {
+        self.config.pipeline.data_dir.join("state.sqlite")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[pipeline]
+name = "t"
+data_dir = "data/t"
+
+[[feed]]
+url = "http://127.0.0.1:1/rss"
+outlet = "T"
+"#;
+
+    #[test]
+    fn minimal_pipeline_gets_defaults() {
+        let c = PipelineConfig::from_str_at(Path::new("t.toml"), MINIMAL).unwrap();
+        assert_eq!(c.pipeline.poll, Duration::from_secs(900));
+        assert_eq!(c.levels, Levels::default());
+        assert_eq!(c.fetch.per_host, 2);
+    }
+
+    #[test]
+    fn unknown_field_is_named_with_line() {
+        let src = MINIMAL.replace("outlet = \"T\"", "outlet = \"T\"\nlangauge = \"fr\"");
+        let e = PipelineConfig::from_str_at(Path::new("t.toml"), &src).unwrap_err();
+        let s = e.to_string();
+        assert!(s.starts_with("t.toml:9:"), "{s}");
+        assert!(s.contains("langauge"), "{s}");
+    }
+
+    #[test]
+    fn bad_levels_and_urls_are_rejected() {
+        let src = format!("{MINIMAL}\n[levels]\nwatch = 0.9\nwarning = 0.5\nalert = 0.95\n");
+        let e = PipelineConfig::from_str_at(Path::new("t.toml"), &src).unwrap_err();
+        assert!(e.to_string().contains("watch <= warning"), "{e}");
+        let src = MINIMAL.replace("http://127.0.0.1:1/rss", "ftp://x/rss");
+        assert!(PipelineConfig::from_str_at(Path::new("t.toml"), &src).is_err());
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("15m").unwrap(), Duration::from_secs(900));
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
+        assert!(parse_duration("15").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("3w").is_err());
+    }
+
+    #[test]
+    fn levels_map_scores() {
+        let l = Levels::default();
+        assert_eq!(l.level_for(0.1), Level::None);
+        assert_eq!(l.level_for(0.3), Level::Watch);
+        assert_eq!(l.level_for(0.7), Level::Warning);
+        assert_eq!(l.level_for(0.9), Level::Alert);
+    }
+}

@@ -1,0 +1,32 @@
+//! # tocsin — an alarm bell for incitement in the news
+//!
+//! tocsin watches news feeds for incitement to violence and early signs of mass atrocities.
+//! Data flows one way, and the modules read in that order:
+//!
+//! | stage | module | in → out |
+//! |---|---|---|
+//! | configure | [`config`] | pipeline TOML → [`config::Pipeline`] (lexicons compiled) |
+//! | fetch | [`fetch`] | feed URLs → HTTP bodies (conditional GET, limits, politeness) |
+//! | parse | [`parse`] | bodies → [`model::Article`]s (feed-rs, HTML → text, canonical URLs, ids) |
+//! | language | [`lang`] | article → language and confidence (metadata first, then text) |
+//! | classify | [`lexicon`], [`classify`] | text → [`model::Assessment`] with [`model::Evidence`] |
+//! | index | [`index`] | assessed articles → tantivy index on disk (upsert by id) |
+//! | query | [`query`] | queries and filters → hits with snippets and evidence |
+//! | state | [`store`] | SQLite: per-feed fetch state, seen articles |
+//!
+//! [`run`] ties the stages together for one pass over a pipeline's feeds; [`demo`] serves the
+//! bundled demo outlets on loopback and runs that same pass against them.
+
+pub mod classify;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod fetch;
+pub mod index;
+pub mod lang;
+pub mod lexicon;
+pub mod model;
+pub mod parse;
+pub mod query;
+pub mod run;
+pub mod store;
