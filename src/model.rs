@@ -61,9 +61,7 @@ impl Article {
 }
 
 /// How worrying an assessment is, from the pipeline's score thresholds.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// Nothing of note.
@@ -201,12 +199,8 @@ pub struct Assessment {
 impl Assessment {
     /// Categories with a positive score, strongest first.
     pub fn top_categories(&self) -> Vec<(&str, f64)> {
-        let mut v: Vec<(&str, f64)> = self
-            .categories
-            .iter()
-            .filter(|(_, s)| **s > 0.0)
-            .map(|(k, s)| (k.as_str(), *s))
-            .collect();
+        let mut v: Vec<(&str, f64)> =
+            self.categories.iter().filter(|(_, s)| **s > 0.0).map(|(k, s)| (k.as_str(), *s)).collect();
         v.sort_by(|a, b| b.1.total_cmp(&a.1));
         v
     }

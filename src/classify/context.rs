@@ -18,16 +18,8 @@ pub struct Layout {
 }
 
 /// Opening and closing quotation marks of many scripts. `"` (and its look-alikes) toggle.
-const PAIRS: &[(char, char)] = &[
-    ('“', '”'),
-    ('«', '»'),
-    ('„', '“'),
-    ('‚', '‘'),
-    ('「', '」'),
-    ('『', '』'),
-    ('‹', '›'),
-    ('《', '》'),
-];
+const PAIRS: &[(char, char)] =
+    &[('“', '”'), ('«', '»'), ('„', '“'), ('‚', '‘'), ('「', '」'), ('『', '』'), ('‹', '›'), ('《', '》')];
 
 impl Layout {
     /// Analyse a text: sentences by Unicode sentence boundaries (UAX #29) and blank lines,

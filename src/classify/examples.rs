@@ -24,12 +24,23 @@ impl std::fmt::Display for ExampleFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let o = &self.origin;
         if self.counter {
-            write!(f, "{}:{}: {:?} must not match counter-example {:?}", o.path.display(), o.line, self.entry, self.example)?;
+            write!(
+                f,
+                "{}:{}: {:?} must not match counter-example {:?}",
+                o.path.display(),
+                o.line,
+                self.entry,
+                self.example
+            )?;
         } else {
             write!(f, "{}:{}: {:?} did not match example {:?}", o.path.display(), o.line, self.entry, self.example)?;
         }
         for e in &self.fired {
-            write!(f, "\n    fired: {} {:?} on {:?} ({}, {})", e.category, e.term_or_rule, e.text, e.lexicon, e.speech)?;
+            write!(
+                f,
+                "\n    fired: {} {:?} on {:?} ({}, {})",
+                e.category, e.term_or_rule, e.text, e.lexicon, e.speech
+            )?;
         }
         Ok(())
     }
@@ -43,16 +54,19 @@ pub fn check_examples(classifier: &Classifier, set: &LexiconSet) -> (usize, Vec<
     let mut failures = Vec::new();
     for lex in &set.lexicons {
         let lang = Some(lex.meta.language.as_str());
-        let entries = lex
-            .terms
-            .iter()
-            .map(|t| (t.label(), &t.spec.examples, &t.spec.counter_examples, &t.origin))
-            .chain(lex.rules.iter().map(|r| (r.spec.id.as_str(), &r.spec.examples, &r.spec.counter_examples, &r.origin)));
+        let entries =
+            lex.terms.iter().map(|t| (t.label(), &t.spec.examples, &t.spec.counter_examples, &t.origin)).chain(
+                lex.rules.iter().map(|r| (r.spec.id.as_str(), &r.spec.examples, &r.spec.counter_examples, &r.origin)),
+            );
         for (label, examples, counters, origin) in entries {
             let fires = |text: &str| -> (bool, Vec<Evidence>) {
                 let a = classifier.classify(text, lang);
-                let mine: Vec<Evidence> =
-                    a.evidence.iter().filter(|e| e.lexicon == lex.meta.id && e.term_or_rule == label).cloned().collect();
+                let mine: Vec<Evidence> = a
+                    .evidence
+                    .iter()
+                    .filter(|e| e.lexicon == lex.meta.id && e.term_or_rule == label)
+                    .cloned()
+                    .collect();
                 (!mine.is_empty(), if mine.is_empty() { a.evidence } else { mine })
             };
             for (list, counter) in [(examples, false), (counters, true)] {

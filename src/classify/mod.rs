@@ -153,10 +153,7 @@ impl Classifier {
             }
             for r in &lex.rules {
                 let parts = |names: &[String]| -> Vec<Part> {
-                    names
-                        .iter()
-                        .map(|n| cat_index(n).map_or_else(|| Part::TermId(n.clone()), Part::Category))
-                        .collect()
+                    names.iter().map(|n| cat_index(n).map_or_else(|| Part::TermId(n.clone()), Part::Category)).collect()
                 };
                 b.rules.push(CompiledRule {
                     lexicon: li,
@@ -205,10 +202,7 @@ impl Classifier {
     }
 
     /// Assess many texts in parallel on the rayon pool.
-    pub fn classify_batch<S: AsRef<str> + Sync>(
-        &self,
-        items: &[(S, Option<S>)],
-    ) -> Vec<Assessment> {
+    pub fn classify_batch<S: AsRef<str> + Sync>(&self, items: &[(S, Option<S>)]) -> Vec<Assessment> {
         items.par_iter().map(|(t, l)| self.classify(t.as_ref(), l.as_ref().map(|l| l.as_ref()))).collect()
     }
 
@@ -279,7 +273,18 @@ impl Classifier {
 
     fn term_evidence(&self, text: &str, layout: &Layout, h: &Hit, speech: Speech) -> Evidence {
         let t = &self.terms[h.term];
-        self.evidence(text, layout, h.orig.clone(), h.sentence, &t.label, EvidenceKind::Term, t.lexicon, t.category, t.weight, speech)
+        self.evidence(
+            text,
+            layout,
+            h.orig.clone(),
+            h.sentence,
+            &t.label,
+            EvidenceKind::Term,
+            t.lexicon,
+            t.category,
+            t.weight,
+            speech,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -322,7 +327,15 @@ impl Classifier {
 
     /// Fire each rule at most once per sentence: the first anchor whose partners all lie
     /// within `within` tokens, unless a listed cue voids it.
-    fn fire_rules(&self, text: &str, layout: &Layout, hits: &[Hit], cues: &Cues, lang: Option<&str>, out: &mut Vec<Evidence>) {
+    fn fire_rules(
+        &self,
+        text: &str,
+        layout: &Layout,
+        hits: &[Hit],
+        cues: &Cues,
+        lang: Option<&str>,
+        out: &mut Vec<Evidence>,
+    ) {
         let signals: Vec<&Hit> = hits.iter().filter(|h| self.role_of(h.term) == Role::Signal).collect();
         let mut sentences: Vec<usize> = signals.iter().map(|h| h.sentence).collect();
         sentences.dedup();
@@ -339,7 +352,18 @@ impl Classifier {
                 }
                 let orig = start..end;
                 let speech = self.speech(cues, layout, &orig, s, first_token);
-                out.push(self.evidence(text, layout, orig, s, &rule.id, EvidenceKind::Rule, rule.lexicon, rule.category, rule.weight, speech));
+                out.push(self.evidence(
+                    text,
+                    layout,
+                    orig,
+                    s,
+                    &rule.id,
+                    EvidenceKind::Rule,
+                    rule.lexicon,
+                    rule.category,
+                    rule.weight,
+                    speech,
+                ));
             }
         }
     }
@@ -347,13 +371,16 @@ impl Classifier {
     fn rule_match<'h>(&self, rule: &CompiledRule, hits: &[&'h Hit]) -> Option<Vec<&'h Hit>> {
         let near = |a: &Hit, b: &Hit| rule.within.is_none_or(|w| a.token.abs_diff(b.token) <= w);
         let anchors: Vec<&Hit> = match rule.all.first().or(rule.any.first()) {
-            Some(_) if !rule.all.is_empty() => hits.iter().copied().filter(|h| self.part_matches(&rule.all[0], h)).collect(),
+            Some(_) if !rule.all.is_empty() => {
+                hits.iter().copied().filter(|h| self.part_matches(&rule.all[0], h)).collect()
+            }
             _ => hits.iter().copied().filter(|h| rule.any.iter().any(|p| self.part_matches(p, h))).collect(),
         };
         'anchor: for anchor in anchors {
             let mut found = vec![anchor];
             for part in rule.all.iter().skip(1) {
-                match hits.iter().find(|h| !std::ptr::eq(**h, anchor) && self.part_matches(part, h) && near(anchor, h)) {
+                match hits.iter().find(|h| !std::ptr::eq(**h, anchor) && self.part_matches(part, h) && near(anchor, h))
+                {
                     Some(h) => found.push(h),
                     None => continue 'anchor,
                 }
@@ -462,7 +489,9 @@ impl Builder {
             let stem = literal.trim_end().ends_with('*');
             let pattern = normalize(literal.trim_end().trim_end_matches('*'), false).text.trim().to_string();
             if pattern.is_empty() {
-                self.errors.push(origin.error(format!("term {literal:?} can never match: nothing is left after normalisation")));
+                self.errors.push(
+                    origin.error(format!("term {literal:?} can never match: nothing is left after normalisation")),
+                );
                 return;
             }
             term.stem = stem;
@@ -498,12 +527,16 @@ impl Builder {
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
-        let literals = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&self.patterns)
-            .map_err(|e| vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the term automaton: {e}"))])?;
-        let regex_set = RegexSet::new(&self.regex_sources)
-            .map_err(|e| vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the regex set: {e}"))])?;
+        let literals =
+            AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&self.patterns).map_err(|e| {
+                vec![FileError::whole(
+                    std::path::Path::new("lexicons"),
+                    format!("cannot build the term automaton: {e}"),
+                )]
+            })?;
+        let regex_set = RegexSet::new(&self.regex_sources).map_err(|e| {
+            vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the regex set: {e}"))]
+        })?;
         Ok(Classifier {
             categories,
             lexicons: self.lexicons,

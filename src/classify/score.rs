@@ -43,13 +43,12 @@ pub fn assess(evidence: Vec<Evidence>, levels: &Levels, alerts_alone: impl Fn(&s
     for ((category, _, _), w) in strongest {
         per_category.entry(category.to_string()).or_default().push(w);
     }
-    let categories: BTreeMap<String, f64> =
-        per_category.into_iter().map(|(c, ws)| (c, round(noisy_or(ws)))).collect();
+    let categories: BTreeMap<String, f64> = per_category.into_iter().map(|(c, ws)| (c, round(noisy_or(ws)))).collect();
     let score = round(noisy_or(categories.values().copied()));
     let mut level = levels.level_for(score);
-    let may_alert = evidence.iter().any(|e| {
-        e.weight > 0.0 && matches!(e.speech, Speech::Direct | Speech::Reported) && alerts_alone(&e.category)
-    });
+    let may_alert = evidence
+        .iter()
+        .any(|e| e.weight > 0.0 && matches!(e.speech, Speech::Direct | Speech::Reported) && alerts_alone(&e.category));
     if level == Level::Alert && !may_alert {
         level = Level::Warning;
     }

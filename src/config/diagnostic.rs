@@ -29,21 +29,11 @@ impl FileError {
     /// An error at a byte offset of the file's text.
     pub fn at(path: &Path, source: &str, offset: usize, message: impl Into<String>) -> Self {
         let (line, column) = line_col(source, offset);
-        FileError {
-            path: path.to_path_buf(),
-            line: Some(line),
-            column: Some(column),
-            message: message.into(),
-        }
+        FileError { path: path.to_path_buf(), line: Some(line), column: Some(column), message: message.into() }
     }
 
     /// An error at a span of the file when one is known, or about the whole file.
-    pub fn at_span(
-        path: &Path,
-        source: &str,
-        span: Option<Range<usize>>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn at_span(path: &Path, source: &str, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
         match span {
             Some(span) => FileError::at(path, source, span.start, message),
             None => FileError::whole(path, message),

@@ -84,6 +84,17 @@ pub struct FeedConfig {
     /// Fetch each article's page for its full text (not yet supported; must stay false).
     #[serde(default)]
     pub full_text: bool,
+    /// Where to fetch from when it differs from `url`, which stays the feed's identity (the
+    /// demo serves `demo.invalid` feeds from a loopback port that changes every run).
+    #[serde(skip)]
+    pub fetch_url: Option<String>,
+}
+
+impl FeedConfig {
+    /// The URL to request.
+    pub fn fetch_url(&self) -> &str {
+        self.fetch_url.as_deref().unwrap_or(&self.url)
+    }
 }
 
 /// `[feeds]`: feed lists kept in other files.
@@ -128,10 +139,7 @@ impl Levels {
     }
 
     fn validate(&self) -> Result<(), String> {
-        let ok = 0.0 < self.watch
-            && self.watch <= self.warning
-            && self.warning <= self.alert
-            && self.alert <= 1.0;
+        let ok = 0.0 < self.watch && self.watch <= self.warning && self.warning <= self.alert && self.alert <= 1.0;
         if ok {
             Ok(())
         } else {
@@ -277,8 +285,7 @@ impl PipelineConfig {
 
     /// Parse pipeline TOML already in memory (`path` is used in messages).
     pub fn from_str_at(path: &Path, source: &str) -> Result<Self, FileError> {
-        let config: PipelineConfig =
-            toml::from_str(source).map_err(|e| FileError::from_toml(path, source, &e))?;
+        let config: PipelineConfig = toml::from_str(source).map_err(|e| FileError::from_toml(path, source, &e))?;
         config.validate(path, source)?;
         Ok(config)
     }
@@ -299,8 +306,10 @@ impl PipelineConfig {
                 return Err(locate(&feed.url, format!("feed url {:?}: expected http or https", feed.url)));
             }
             if feed.full_text {
-                return Err(locate(&feed.url, format!(
-                    "feed {:?}: full_text = true is not supported yet; set it to false", feed.url)));
+                return Err(locate(
+                    &feed.url,
+                    format!("feed {:?}: full_text = true is not supported yet; set it to false", feed.url),
+                ));
             }
         }
         if self.fetch.per_host == 0 || self.fetch.concurrency == 0 {

@@ -52,19 +52,24 @@ impl Categories {
     pub fn load(path: &Path) -> Result<Self, FileError> {
         let source = std::fs::read_to_string(path)
             .map_err(|e| FileError::whole(path, format!("cannot read categories: {e}")))?;
-        let file: CategoriesFile =
-            toml::from_str(&source).map_err(|e| FileError::from_toml(path, &source, &e))?;
+        let file: CategoriesFile = toml::from_str(&source).map_err(|e| FileError::from_toml(path, &source, &e))?;
         for c in &file.category {
             if !(0.0..=1.0).contains(&c.weight) {
                 let at = source.find(&format!("\"{}\"", c.name)).unwrap_or(0);
-                return Err(FileError::at(path, &source, at, format!(
-                    "category {:?}: weight {} is outside 0..1", c.name, c.weight)));
+                return Err(FileError::at(
+                    path,
+                    &source,
+                    at,
+                    format!("category {:?}: weight {} is outside 0..1", c.name, c.weight),
+                ));
             }
         }
         for cue in [CUE_REPORTING, CUE_CONDEMNATION, CUE_NEGATION] {
             if !file.category.iter().any(|c| c.name == cue && c.cue) {
-                return Err(FileError::whole(path, format!(
-                    "the cue category {cue:?} must be defined with cue = true")));
+                return Err(FileError::whole(
+                    path,
+                    format!("the cue category {cue:?} must be defined with cue = true"),
+                ));
             }
         }
         Ok(Categories { list: file.category })

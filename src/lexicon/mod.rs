@@ -123,12 +123,7 @@ pub struct Origin {
 impl Origin {
     /// An error about this entry.
     pub fn error(&self, message: impl Into<String>) -> FileError {
-        FileError {
-            path: self.path.clone(),
-            line: Some(self.line),
-            column: None,
-            message: message.into(),
-        }
+        FileError { path: self.path.clone(), line: Some(self.line), column: None, message: message.into() }
     }
 }
 
@@ -228,10 +223,10 @@ impl LexiconSet {
             for r in &lex.rules {
                 for name in r.spec.all.iter().chain(&r.spec.any) {
                     if self.categories.get(name).is_none() && !term_ids.contains(name.as_str()) {
-                        errors.push(r.origin.error(format!(
-                            "rule {:?}: {name:?} is neither a category nor a term id",
-                            r.spec.id
-                        )));
+                        errors.push(
+                            r.origin
+                                .error(format!("rule {:?}: {name:?} is neither a category nor a term id", r.spec.id)),
+                        );
                     }
                 }
                 for name in &r.spec.unless {
@@ -273,11 +268,7 @@ fn discover(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>), Vec<FileError>
                 .map_err(|e| vec![FileError::whole(path, format!("cannot read folder: {e}"))])?;
         } else if path.is_file() {
             if categories.is_none() {
-                categories = path
-                    .ancestors()
-                    .skip(1)
-                    .map(|d| d.join("categories.toml"))
-                    .find(|c| c.is_file());
+                categories = path.ancestors().skip(1).map(|d| d.join("categories.toml")).find(|c| c.is_file());
             }
             files.push(path.clone());
         } else {
@@ -289,10 +280,7 @@ fn discover(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>), Vec<FileError>
     files.dedup();
     let categories = categories.ok_or_else(|| {
         let shown = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
-        vec![FileError::whole(
-            Path::new(&shown),
-            "no categories.toml in these lexicon paths or the folders above them",
-        )]
+        vec![FileError::whole(Path::new(&shown), "no categories.toml in these lexicon paths or the folders above them")]
     })?;
     Ok((categories, files))
 }
@@ -311,10 +299,9 @@ fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Read one lexicon file and check each entry on its own.
 pub fn load_file(path: &Path, categories: &Categories) -> Result<Lexicon, Vec<FileError>> {
-    let source = std::fs::read_to_string(path)
-        .map_err(|e| vec![FileError::whole(path, format!("cannot read lexicon: {e}"))])?;
-    let file: LexiconFile =
-        toml::from_str(&source).map_err(|e| vec![FileError::from_toml(path, &source, &e)])?;
+    let source =
+        std::fs::read_to_string(path).map_err(|e| vec![FileError::whole(path, format!("cannot read lexicon: {e}"))])?;
+    let file: LexiconFile = toml::from_str(&source).map_err(|e| vec![FileError::from_toml(path, &source, &e)])?;
     let mut errors = Vec::new();
     let origin_of = |span: std::ops::Range<usize>| Origin {
         path: path.to_path_buf(),
@@ -350,11 +337,7 @@ pub fn load_file(path: &Path, categories: &Categories) -> Result<Lexicon, Vec<Fi
 
 fn check_weight(weight: Option<f64>, category: &CategoryDef) -> Result<f64, String> {
     let w = weight.unwrap_or(category.weight);
-    if (0.0..=1.0).contains(&w) {
-        Ok(w)
-    } else {
-        Err(format!("weight {w} is outside 0..1"))
-    }
+    if (0.0..=1.0).contains(&w) { Ok(w) } else { Err(format!("weight {w} is outside 0..1")) }
 }
 
 fn check_term(spec: &TermSpec, categories: &Categories) -> Result<f64, String> {
