@@ -42,6 +42,21 @@ pub enum Command {
     Search(SearchArgs),
     /// Classify text from a file or standard input.
     Classify(ClassifyArgs),
+    /// Work on lexicons.
+    #[command(subcommand)]
+    Lexicon(LexiconCommand),
+}
+
+/// `tocsin lexicon …`.
+#[derive(Debug, Subcommand)]
+pub enum LexiconCommand {
+    /// Run every example and counter-example of the lexicons; print each failure with the
+    /// evidence that fired, or the term that did not. Exits non-zero on any failure.
+    Test {
+        /// Lexicon folders or files.
+        #[arg(default_value = "lexicons")]
+        paths: Vec<PathBuf>,
+    },
 }
 
 /// `tocsin demo`.
@@ -53,6 +68,9 @@ pub struct DemoArgs {
     /// How many flagged articles to show.
     #[arg(long, default_value_t = 8)]
     pub top: usize,
+    /// Keep the index and state here instead of the pipeline's `data_dir`.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// `tocsin run`.
@@ -131,6 +149,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(a) => run_pipeline(a),
         Command::Search(a) => search(a),
         Command::Classify(a) => classify(a),
+        Command::Lexicon(LexiconCommand::Test { paths }) => lexicon_test(&paths),
     }
 }
 
@@ -150,6 +169,9 @@ fn demo(args: DemoArgs) -> Result<()> {
     let mut config = load_pipeline(&args.pipeline).with_context(|| {
         "the demo reads pipelines/demo.toml and lexicons/: run it from the repository root".to_string()
     })?;
+    if let Some(d) = args.data_dir {
+        config.pipeline.data_dir = d;
+    }
     let dir = crate::demo::feeds_dir(&args.pipeline);
     let rt = runtime()?;
     rt.block_on(async {
@@ -340,6 +362,22 @@ fn classifier_for(args: &ClassifyArgs) -> Result<Classifier> {
     };
     let set = LexiconSet::load_paths(&paths).map_err(|e| anyhow::anyhow!(format_errors(&e)))?;
     Classifier::build(&set, levels).map_err(|e| anyhow::anyhow!(format_errors(&e)))
+}
+
+fn lexicon_test(paths: &[PathBuf]) -> Result<()> {
+    let set = LexiconSet::load_paths(paths).map_err(|e| anyhow::anyhow!(format_errors(&e)))?;
+    let classifier = Classifier::build(&set, Levels::default()).map_err(|e| anyhow::anyhow!(format_errors(&e)))?;
+    let (checked, failures) = crate::classify::examples::check_examples(&classifier, &set);
+    let mut out = std::io::stdout().lock();
+    for f in &failures {
+        writeln!(out, "{f}")?;
+    }
+    let (terms, rules) = set.counts();
+    writeln!(out, "{} lexicons, {terms} terms, {rules} rules: {checked} examples, {} failed", set.lexicons.len(), failures.len())?;
+    if !failures.is_empty() {
+        bail!("{} of {checked} lexicon examples failed", failures.len());
+    }
+    Ok(())
 }
 
 fn open_input(input: &str) -> Result<Box<dyn BufRead>> {

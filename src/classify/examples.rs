@@ -54,20 +54,23 @@ pub fn check_examples(classifier: &Classifier, set: &LexiconSet) -> (usize, Vec<
     let mut failures = Vec::new();
     for lex in &set.lexicons {
         let lang = Some(lex.meta.language.as_str());
-        let entries =
-            lex.terms.iter().map(|t| (t.label(), &t.spec.examples, &t.spec.counter_examples, &t.origin)).chain(
-                lex.rules.iter().map(|r| (r.spec.id.as_str(), &r.spec.examples, &r.spec.counter_examples, &r.origin)),
-            );
-        for (label, examples, counters, origin) in entries {
+        let terms = lex.terms.iter().map(|t| (false, t.label(), &t.spec.examples, &t.spec.counter_examples, &t.origin));
+        let rules = lex
+            .rules
+            .iter()
+            .map(|r| (true, r.spec.id.as_str(), &r.spec.examples, &r.spec.counter_examples, &r.origin));
+        for (is_rule, label, examples, counters, origin) in terms.chain(rules) {
+            // A term must match (whatever its speech context, cues included); a rule must fire.
             let fires = |text: &str| -> (bool, Vec<Evidence>) {
                 let a = classifier.classify(text, lang);
-                let mine: Vec<Evidence> = a
-                    .evidence
-                    .iter()
-                    .filter(|e| e.lexicon == lex.meta.id && e.term_or_rule == label)
-                    .cloned()
-                    .collect();
-                (!mine.is_empty(), if mine.is_empty() { a.evidence } else { mine })
+                let fired = if is_rule {
+                    a.evidence.iter().any(|e| e.lexicon == lex.meta.id && e.term_or_rule == label)
+                } else {
+                    classifier.term_matches(text, lang).iter().any(|m| m.lexicon == lex.meta.id && m.label == label)
+                };
+                let mine: Vec<Evidence> =
+                    a.evidence.iter().filter(|e| e.lexicon == lex.meta.id && e.term_or_rule == label).cloned().collect();
+                (fired, if mine.is_empty() { a.evidence } else { mine })
             };
             for (list, counter) in [(examples, false), (counters, true)] {
                 for example in list {

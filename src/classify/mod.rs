@@ -94,6 +94,21 @@ struct CompiledRule {
     unless: Vec<usize>,
 }
 
+/// A term found in a text, before any scoring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermMatch {
+    /// Byte offset of the match in the original text.
+    pub start: usize,
+    /// End byte offset of the match in the original text.
+    pub end: usize,
+    /// The term's `match` or `regex`.
+    pub label: String,
+    /// Id of its lexicon.
+    pub lexicon: String,
+    /// Its category.
+    pub category: String,
+}
+
 /// One term match, in both coordinate systems.
 #[derive(Debug, Clone)]
 struct Hit {
@@ -199,6 +214,28 @@ impl Classifier {
         score::assess(evidence, &self.levels, |name| {
             self.categories.iter().find(|c| c.name == name).is_some_and(|c| c.alerts_alone)
         })
+    }
+
+    /// Every term match in `text`, context cues included, without speech or scoring: what
+    /// `lexicon test` checks examples against.
+    pub fn term_matches(&self, text: &str, lang: Option<&str>) -> Vec<TermMatch> {
+        let lang = lang.filter(|l| !l.is_empty() && *l != "und");
+        let norm = normalize(text, false);
+        let layout = Layout::new(text);
+        let tokens = token_starts(&norm.text);
+        self.find_hits(&norm, &layout, &tokens, lang)
+            .into_iter()
+            .map(|h| {
+                let t = &self.terms[h.term];
+                TermMatch {
+                    start: h.orig.start,
+                    end: h.orig.end,
+                    label: t.label.clone(),
+                    lexicon: self.lexicons[t.lexicon].id.clone(),
+                    category: self.categories[t.category].name.clone(),
+                }
+            })
+            .collect()
     }
 
     /// Assess many texts in parallel on the rayon pool.

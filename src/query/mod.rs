@@ -191,3 +191,16 @@ pub fn level_counts(index: &ArticleIndex) -> Result<[(Level, usize); 4], IndexEr
     }
     Ok(out)
 }
+
+/// The stored article and assessment with this id, if indexed.
+pub fn get_article(index: &ArticleIndex, id: &str) -> Result<Option<AssessedArticle>, IndexError> {
+    let f = index.fields();
+    let searcher = index.searcher()?;
+    let q = TermQuery::new(Term::from_field_text(f.id, id), IndexRecordOption::Basic);
+    let Some((_, address)) = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?.into_iter().next() else {
+        return Ok(None);
+    };
+    let doc: TantivyDocument = searcher.doc(address)?;
+    let record = doc.get_first(f.record).and_then(|v| v.as_str()).unwrap_or_default();
+    Ok(serde_json::from_str(record).ok())
+}

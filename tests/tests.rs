@@ -1,0 +1,8 @@
+//! The integration tests: one binary, real components (a loopback HTTP server, an on-disk
+//! tantivy index and SQLite file in a temp dir), never any address but 127.0.0.1.
+
+mod cli;
+mod demo;
+mod lexicons;
+mod pipeline;
+mod util;
