@@ -27,7 +27,9 @@ fn corpus() -> &'static Vec<(String, Option<String>)> {
         let masakhane = repo().join("../shared/data/masakhane-news/data");
         let mut out = Vec::new();
         if masakhane.exists() {
-            for (dir, lang) in [("eng", "en"), ("fra", "fr"), ("swa", "sw"), ("amh", "am"), ("hau", "ha"), ("som", "so")] {
+            for (dir, lang) in
+                [("eng", "en"), ("fra", "fr"), ("swa", "sw"), ("amh", "am"), ("hau", "ha"), ("som", "so")]
+            {
                 chunk(&masakhane.join(dir).join("dev.tsv"), lang, &mut out);
             }
         } else {

@@ -373,7 +373,12 @@ fn lexicon_test(paths: &[PathBuf]) -> Result<()> {
         writeln!(out, "{f}")?;
     }
     let (terms, rules) = set.counts();
-    writeln!(out, "{} lexicons, {terms} terms, {rules} rules: {checked} examples, {} failed", set.lexicons.len(), failures.len())?;
+    writeln!(
+        out,
+        "{} lexicons, {terms} terms, {rules} rules: {checked} examples, {} failed",
+        set.lexicons.len(),
+        failures.len()
+    )?;
     if !failures.is_empty() {
         bail!("{} of {checked} lexicon examples failed", failures.len());
     }

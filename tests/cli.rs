@@ -15,12 +15,8 @@ fn classify_jsonl_keeps_ids_and_order() {
         r#"{"id": "c", "text": "Ces étrangers sont des cafards, tuez-les tous."}"#,
         "\n"
     );
-    let mut child = tocsin()
-        .args(["classify", "--jsonl", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        tocsin().args(["classify", "--jsonl", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());

@@ -78,7 +78,8 @@ fn demo_answer_key_holds() {
         let mut wrong = Vec::new();
         for a in &answers.item {
             // Feed-rs may rewrite an id (Atom ids are kept, RSS guids too); match on both.
-            let id = ids.get(&(a.feed.clone(), a.id.clone())).unwrap_or_else(|| panic!("{} {} not in feed", a.feed, a.id));
+            let id =
+                ids.get(&(a.feed.clone(), a.id.clone())).unwrap_or_else(|| panic!("{} {} not in feed", a.feed, a.id));
             let got = tocsin::query::get_article(&index, id).unwrap().expect("indexed");
             let level = got.assessment.level;
             let ok = match a.class.as_str() {
@@ -91,10 +92,24 @@ fn demo_answer_key_holds() {
             if !ok {
                 let ev: Vec<String> =
                     got.assessment.evidence.iter().map(|e| format!("{}:{}:{}", e.category, e.text, e.speech)).collect();
-                wrong.push(format!("[{}] {} {} is {} ({:.2}): {}", a.lang, a.class, got.article.title, level, got.assessment.score, ev.join(", ")));
+                wrong.push(format!(
+                    "[{}] {} {} is {} ({:.2}): {}",
+                    a.lang,
+                    a.class,
+                    got.article.title,
+                    level,
+                    got.assessment.score,
+                    ev.join(", ")
+                ));
             }
         }
-        assert!(wrong.is_empty(), "{} of {} demo items misjudged:\n{}", wrong.len(), answers.item.len(), wrong.join("\n"));
+        assert!(
+            wrong.is_empty(),
+            "{} of {} demo items misjudged:\n{}",
+            wrong.len(),
+            answers.item.len(),
+            wrong.join("\n")
+        );
         drop(server);
     });
 }

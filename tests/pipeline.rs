@@ -71,12 +71,14 @@ fn pipeline_flags_indexes_searches_and_never_duplicates() {
                 a.assessment.evidence
             );
         }
-        for url in ["https://lakeside-herald.example/2026/11/fish-prices", "https://sawt-alwadi.example/2026/11/school"] {
+        for url in ["https://lakeside-herald.example/2026/11/fish-prices", "https://sawt-alwadi.example/2026/11/school"]
+        {
             assert_eq!(level(url), Level::None, "{url}");
         }
 
         // Evidence points at the author's words.
-        let leaflet = get_article(&index, &id_of("https://lakeside-herald.example/2026/11/opinion-rise-up")).unwrap().unwrap();
+        let leaflet =
+            get_article(&index, &id_of("https://lakeside-herald.example/2026/11/opinion-rise-up")).unwrap().unwrap();
         let text = leaflet.article.classified_text();
         assert!(!leaflet.assessment.evidence.is_empty());
         for e in &leaflet.assessment.evidence {
@@ -87,7 +89,8 @@ fn pipeline_flags_indexes_searches_and_never_duplicates() {
         assert_eq!(leaflet.article.canonical_url, "https://lakeside-herald.example/2026/11/opinion-rise-up");
 
         // A bad date falls back to the fetch time and says so.
-        let market = get_article(&index, &id_of("https://lakeside-herald.example/2026/11/market-reopens")).unwrap().unwrap();
+        let market =
+            get_article(&index, &id_of("https://lakeside-herald.example/2026/11/market-reopens")).unwrap().unwrap();
         assert!(market.article.published_is_fetch_time);
 
         // Search finds the flagged articles, filtered by language.
@@ -113,9 +116,13 @@ fn pipeline_flags_indexes_searches_and_never_duplicates() {
         let again = run_once(&pipeline).await.unwrap();
         assert_eq!(again.indexed.len(), 0);
         assert_eq!(again.index_total, 13);
-        assert!(again.feeds.iter().filter(|f| f.outlet != "Moved Site" && f.url.starts_with(&base)).all(|f| {
-            matches!(f.outcome, FeedOutcome::NotModified | FeedOutcome::Failed { .. })
-        }));
+        assert!(
+            again
+                .feeds
+                .iter()
+                .filter(|f| f.outlet != "Moved Site" && f.url.starts_with(&base))
+                .all(|f| { matches!(f.outcome, FeedOutcome::NotModified | FeedOutcome::Failed { .. }) })
+        );
 
         // Forget the state (ETags, seen ids): the articles are fetched and upserted again,
         // still without a duplicate.

@@ -55,10 +55,8 @@ pub fn check_examples(classifier: &Classifier, set: &LexiconSet) -> (usize, Vec<
     for lex in &set.lexicons {
         let lang = Some(lex.meta.language.as_str());
         let terms = lex.terms.iter().map(|t| (false, t.label(), &t.spec.examples, &t.spec.counter_examples, &t.origin));
-        let rules = lex
-            .rules
-            .iter()
-            .map(|r| (true, r.spec.id.as_str(), &r.spec.examples, &r.spec.counter_examples, &r.origin));
+        let rules =
+            lex.rules.iter().map(|r| (true, r.spec.id.as_str(), &r.spec.examples, &r.spec.counter_examples, &r.origin));
         for (is_rule, label, examples, counters, origin) in terms.chain(rules) {
             // A term must match (whatever its speech context, cues included); a rule must fire.
             let fires = |text: &str| -> (bool, Vec<Evidence>) {
@@ -68,8 +66,12 @@ pub fn check_examples(classifier: &Classifier, set: &LexiconSet) -> (usize, Vec<
                 } else {
                     classifier.term_matches(text, lang).iter().any(|m| m.lexicon == lex.meta.id && m.label == label)
                 };
-                let mine: Vec<Evidence> =
-                    a.evidence.iter().filter(|e| e.lexicon == lex.meta.id && e.term_or_rule == label).cloned().collect();
+                let mine: Vec<Evidence> = a
+                    .evidence
+                    .iter()
+                    .filter(|e| e.lexicon == lex.meta.id && e.term_or_rule == label)
+                    .cloned()
+                    .collect();
                 (fired, if mine.is_empty() { a.evidence } else { mine })
             };
             for (list, counter) in [(examples, false), (counters, true)] {

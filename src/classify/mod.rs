@@ -23,20 +23,18 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
-use regex::{Regex, RegexBuilder, RegexSet};
+use regex::{Regex, RegexSet};
 
 use crate::config::{FileError, Levels};
 use crate::lexicon::categories::{CUE_CONDEMNATION, CUE_NEGATION, CUE_REPORTING};
 use crate::lexicon::{LexiconSet, Origin};
 use crate::model::{Assessment, Evidence, EvidenceKind, Speech};
 use context::Layout;
-use normalize::{Normalized, is_unspaced_script, normalize};
+use normalize::{Normalized, is_unspaced_script, normalize, normalize_for_regex};
+use unicode_normalization::char::is_combining_mark;
 
 /// How many tokens before a match a negation cue may stand to govern it.
 pub const NEGATION_REACH: usize = 3;
-
-/// Largest compiled size of one regex term, so a pathological pattern fails at build time.
-const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 
 /// What kind of thing a category is for the classifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +51,7 @@ enum Role {
 struct CategoryInfo {
     name: String,
     alerts_alone: bool,
+    cap: f64,
     role: Role,
 }
 
@@ -144,6 +143,7 @@ impl Classifier {
             .map(|c| CategoryInfo {
                 name: c.name.clone(),
                 alerts_alone: c.alerts_alone,
+                cap: c.cap,
                 role: match (c.cue, c.name.as_str()) {
                     (false, _) => Role::Signal,
                     (true, CUE_REPORTING) => Role::Reporting,
@@ -199,10 +199,8 @@ impl Classifier {
     /// every lexicon apply.
     pub fn classify(&self, text: &str, lang: Option<&str>) -> Assessment {
         let lang = lang.filter(|l| !l.is_empty() && *l != "und");
-        let norm = normalize(text, false);
         let layout = Layout::new(text);
-        let tokens = token_starts(&norm.text);
-        let hits = self.find_hits(&norm, &layout, &tokens, lang);
+        let hits = self.find_hits(text, &layout, lang);
         let cues = Cues::collect(self, &hits);
         let mut evidence = Vec::new();
         for h in hits.iter().filter(|h| self.role_of(h.term) == Role::Signal) {
@@ -212,7 +210,8 @@ impl Classifier {
         self.fire_rules(text, &layout, &hits, &cues, lang, &mut evidence);
         evidence.sort_by_key(|e| (e.start, e.kind == EvidenceKind::Term, e.end));
         score::assess(evidence, &self.levels, |name| {
-            self.categories.iter().find(|c| c.name == name).is_some_and(|c| c.alerts_alone)
+            let c = self.categories.iter().find(|c| c.name == name);
+            score::CategoryPolicy { alerts_alone: c.is_some_and(|c| c.alerts_alone), cap: c.map_or(1.0, |c| c.cap) }
         })
     }
 
@@ -220,10 +219,8 @@ impl Classifier {
     /// `lexicon test` checks examples against.
     pub fn term_matches(&self, text: &str, lang: Option<&str>) -> Vec<TermMatch> {
         let lang = lang.filter(|l| !l.is_empty() && *l != "und");
-        let norm = normalize(text, false);
         let layout = Layout::new(text);
-        let tokens = token_starts(&norm.text);
-        self.find_hits(&norm, &layout, &tokens, lang)
+        self.find_hits(text, &layout, lang)
             .into_iter()
             .map(|h| {
                 let t = &self.terms[h.term];
@@ -252,40 +249,45 @@ impl Classifier {
         l.universal || lang.is_none_or(|lang| l.language == lang)
     }
 
-    fn find_hits(&self, norm: &Normalized, layout: &Layout, tokens: &[usize], lang: Option<&str>) -> Vec<Hit> {
-        let text = norm.text.as_str();
+    fn find_hits(&self, text: &str, layout: &Layout, lang: Option<&str>) -> Vec<Hit> {
+        let norm = normalize(text, false);
+        // Token positions, as original offsets, so hits from both views share one token count.
+        let tokens: Vec<usize> = token_starts(&norm.text).into_iter().map(|t| norm.original_start(t)).collect();
         let mut hits = Vec::new();
-        let mut push = |term: usize, start: usize, end: usize| {
-            let (os, oe) = norm.original_range(start, end);
+        let mut push = |term: usize, view: &Normalized, start: usize, end: usize| {
+            let (os, oe) = view.original_range(start, end);
             hits.push(Hit {
                 term,
                 orig: os..oe,
-                token: tokens.partition_point(|&t| t <= start).saturating_sub(1),
+                token: tokens.partition_point(|&t| t <= os).saturating_sub(1),
                 sentence: layout.sentence_of(os),
             });
         };
-        for m in self.literals.find_iter(text) {
+        for m in self.literals.find_iter(&norm.text) {
             for &ti in &self.literal_terms[m.pattern().as_usize()] {
                 let t = &self.terms[ti];
                 if !self.applies(t.lexicon, lang) {
                     continue;
                 }
-                if let Some(end) = word_match(text, m.start(), m.end(), t.stem, t.boundaries) {
-                    push(ti, m.start(), end);
+                if let Some(end) = word_match(&norm.text, m.start(), m.end(), t.stem, t.boundaries) {
+                    push(ti, &norm, m.start(), end);
                 }
             }
         }
-        for ri in self.regex_set.matches(text).iter() {
+        if self.regexes.is_empty() {
+            hits.sort_by_key(|h| (h.orig.start, h.orig.end));
+            return hits;
+        }
+        let view = normalize_for_regex(text);
+        for ri in self.regex_set.matches(&view.text).iter() {
             let (re, ti) = &self.regexes[ri];
             if !self.applies(self.terms[*ti].lexicon, lang) {
                 continue;
             }
-            for m in re.find_iter(text) {
-                if m.is_empty() {
-                    continue;
-                }
-                if let Some(end) = word_match(text, m.start(), m.end(), false, self.terms[*ti].boundaries) {
-                    push(*ti, m.start(), end);
+            for m in re.find_iter(&view.text) {
+                if !m.is_empty() && (!self.terms[*ti].boundaries || on_word_boundaries(&view.text, m.start(), m.end()))
+                {
+                    push(*ti, &view, m.start(), m.end());
                 }
             }
         }
@@ -481,6 +483,14 @@ fn token_starts(text: &str) -> Vec<usize> {
     (0..bytes.len()).filter(|&i| bytes[i] != b' ' && (i == 0 || bytes[i - 1] == b' ')).collect()
 }
 
+/// Whether a regex match in the regex view neither starts nor ends inside a word.
+fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || is_combining_mark(c);
+    let before = text[..start].chars().next_back().is_none_or(|c| !is_word(c));
+    let after = text[end..].chars().next().is_none_or(|c| !is_word(c));
+    before && after
+}
+
 /// Check word boundaries of a match in the normalised text and return its end (extended to the
 /// end of the word for stems), or `None` when it sits inside a word.
 fn word_match(text: &str, start: usize, end: usize, stem: bool, boundaries: bool) -> Option<usize> {
@@ -541,13 +551,9 @@ impl Builder {
             }
             self.literal_terms[pi].push(ti);
         } else if let Some(source) = &t.spec.regex {
-            match RegexBuilder::new(source).size_limit(REGEX_SIZE_LIMIT).build() {
-                Err(e) => {
-                    self.errors.push(origin.error(format!("regex {source:?} does not compile: {e}")));
-                    return;
-                }
-                Ok(re) if re.is_match("") => {
-                    self.errors.push(origin.error(format!("regex {source:?} matches the empty string")));
+            match crate::lexicon::check_regex(source) {
+                Err(message) => {
+                    self.errors.push(origin.error(message));
                     return;
                 }
                 Ok(re) => {

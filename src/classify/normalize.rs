@@ -1,8 +1,8 @@
 //! Text normalisation for matching, with a map back to the original bytes.
 //!
 //! Both lexicon patterns and article text go through [`normalize`], so they meet in one form:
-//! - compatibility decomposition (NFKD, character by character — the matching-side twin of
-//!   NFKC: "ﬁ" = "fi", full-width = ASCII, precomposed "é" = "e" + U+0301 on both sides);
+//! - NFKC, applied to each character with its combining marks: "ﬁ" = "fi", full-width =
+//!   ASCII, "e" + U+0301 = "é", so a regex class such as `[ée]` sees one character;
 //! - lowercase, with the full case folds `ß` → `ss` and final sigma → σ;
 //! - invisible characters dropped (zero-width space/joiners, soft hyphen, BOM, Arabic
 //!   tatweel and Arabic vowel marks, which writers add or omit freely);
@@ -14,7 +14,8 @@
 //! Each output byte records the original byte range of the character it came from, so evidence
 //! always points at what the author wrote.
 
-use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 /// Normalised text and, for each of its bytes, where it came from.
 #[derive(Debug, Clone, Default)]
@@ -39,18 +40,33 @@ impl Normalized {
     }
 }
 
-/// Normalise `input`; `fold_diacritics` also removes combining marks.
+/// Normalise `input` for literal terms: words separated by single spaces, punctuation gone.
+/// `fold_diacritics` also removes combining marks.
 pub fn normalize(input: &str, fold_diacritics: bool) -> Normalized {
+    normalize_impl(input, fold_diacritics, false)
+}
+
+/// Normalise `input` for regex terms: as [`normalize`], but punctuation is kept (apostrophes
+/// and hyphens folded to `'` and `-`) and only runs of whitespace become one space, so a regex
+/// can say `qu'ils` or `pre-?emptive`.
+pub fn normalize_for_regex(input: &str) -> Normalized {
+    normalize_impl(input, false, true)
+}
+
+fn normalize_impl(input: &str, fold_diacritics: bool, keep_punct: bool) -> Normalized {
     let mut out = Normalized {
         text: String::with_capacity(input.len()),
         src_start: Vec::with_capacity(input.len()),
         src_end: Vec::with_capacity(input.len()),
     };
     let mut pending_space: Option<(u32, u32)> = None;
-    for (start, c) in input.char_indices() {
-        let span = (start as u32, (start + c.len_utf8()) as u32);
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
+    let mut group = String::new();
+    let mut chars = input.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        let followed_by_mark = chars.peek().is_some_and(|&(_, n)| is_combining_mark(n));
+        if c.is_ascii() && !followed_by_mark {
+            let span = (start as u32, (start + 1) as u32);
+            if c.is_ascii_alphanumeric() || (keep_punct && !c.is_ascii_whitespace() && !c.is_ascii_control()) {
                 flush_space(&mut out, &mut pending_space);
                 push(&mut out, c.to_ascii_lowercase(), span);
             } else {
@@ -61,21 +77,40 @@ pub fn normalize(input: &str, fold_diacritics: bool) -> Normalized {
         if is_invisible(c) {
             continue;
         }
-        decompose_compatible(c, |d| {
+        // A starter and its combining marks are normalised together, so "e" + U+0301 and "é"
+        // compose to the same character.
+        group.clear();
+        group.push(c);
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, n)) = chars.peek() {
+            if !is_combining_mark(n) {
+                break;
+            }
+            group.push(n);
+            end = i + n.len_utf8();
+            chars.next();
+        }
+        let span = (start as u32, end as u32);
+        let composed: Box<dyn Iterator<Item = char>> =
+            if fold_diacritics { Box::new(group.nfkd()) } else { Box::new(group.nfkc()) };
+        for d in composed {
             for l in fold_case(d) {
                 // Marks first: many (Arabic harakat, Indic vowel signs) are also "alphabetic".
                 if is_combining_mark(l) {
-                    if !(fold_diacritics || is_arabic_vowel_mark(l)) {
+                    if !(fold_diacritics || is_arabic_vowel_mark(l) || is_invisible(l)) {
                         push(&mut out, l, span);
                     }
                 } else if l.is_alphanumeric() {
                     flush_space(&mut out, &mut pending_space);
                     push(&mut out, l, span);
-                } else {
+                } else if keep_punct && !l.is_whitespace() && !l.is_control() {
+                    flush_space(&mut out, &mut pending_space);
+                    push(&mut out, fold_punct(l), span);
+                } else if !is_invisible(l) {
                     gap(&mut out, &mut pending_space, span);
                 }
             }
-        });
+        }
     }
     out
 }
@@ -114,6 +149,15 @@ fn fold_case(c: char) -> impl Iterator<Item = char> {
         None => (None, Some(c.to_lowercase())),
     };
     a.into_iter().flatten().chain(b.into_iter().flatten())
+}
+
+/// Typographic apostrophes and hyphens → ASCII, for the regex view.
+fn fold_punct(c: char) -> char {
+    match c {
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' => '\'',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' => '-',
+        other => other,
+    }
 }
 
 /// Characters writers insert invisibly, often to dodge filters.
@@ -167,7 +211,8 @@ mod tests {
     #[test]
     fn precomposed_and_decomposed_accents_meet() {
         assert_eq!(norm("cafés"), norm("cafe\u{301}s"));
-        assert_ne!(norm("cafés"), "cafes");
+        assert_eq!(norm("CAFÉS"), "cafés");
+        assert_eq!(norm("cafe\u{301}s").chars().count(), 5);
         assert_eq!(normalize("cafés", true).text, "cafes");
     }
 
@@ -182,6 +227,16 @@ mod tests {
         let at = n.text.find("cafards").unwrap();
         let (s, e) = n.original_range(at, at + "cafards".len());
         assert_eq!(&src[s..e], "cafards");
+    }
+
+    #[test]
+    fn the_regex_view_keeps_punctuation() {
+        let src = "N’en  laissez\taucun s'échapper—Pre‑emptive!";
+        let n = normalize_for_regex(src);
+        assert_eq!(n.text, "n'en laissez aucun s'échapper—pre-emptive!");
+        let at = n.text.find("s'échapper").unwrap();
+        let (s, e) = n.original_range(at, at + "s'échapper".len());
+        assert_eq!(&src[s..e], "s'échapper");
     }
 
     #[test]

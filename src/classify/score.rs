@@ -6,7 +6,8 @@
 //! 2. Repeating a term adds nothing: per category, each distinct term or rule counts once,
 //!    with its strongest occurrence.
 //! 3. A category's score combines its distinct weights as independent signals (noisy-OR):
-//!    `1 − Π(1 − wᵢ)`. The article score combines the category scores the same way.
+//!    `1 − Π(1 − wᵢ)`, capped at the category's `cap`. The article score combines the category
+//!    scores the same way.
 //! 4. The level comes from the pipeline's thresholds, except that an article reaches `alert`
 //!    only if a category that may alert alone (categories.toml `alerts_alone`) has direct or
 //!    reported evidence; otherwise it stops at `warning`.
@@ -32,8 +33,17 @@ pub fn noisy_or(weights: impl IntoIterator<Item = f64>) -> f64 {
     (1.0 - keep).clamp(0.0, 1.0)
 }
 
+/// What scoring needs to know of a category.
+#[derive(Debug, Clone, Copy)]
+pub struct CategoryPolicy {
+    /// Evidence of this category alone may raise an article to `alert`.
+    pub alerts_alone: bool,
+    /// The category's score never exceeds this.
+    pub cap: f64,
+}
+
 /// Score evidence (already weighted by speech) into an assessment.
-pub fn assess(evidence: Vec<Evidence>, levels: &Levels, alerts_alone: impl Fn(&str) -> bool) -> Assessment {
+pub fn assess(evidence: Vec<Evidence>, levels: &Levels, policy: impl Fn(&str) -> CategoryPolicy) -> Assessment {
     let mut strongest: HashMap<(&str, &str, &str), f64> = HashMap::new();
     for e in &evidence {
         let w = strongest.entry((&e.category, &e.lexicon, &e.term_or_rule)).or_insert(0.0);
@@ -43,12 +53,18 @@ pub fn assess(evidence: Vec<Evidence>, levels: &Levels, alerts_alone: impl Fn(&s
     for ((category, _, _), w) in strongest {
         per_category.entry(category.to_string()).or_default().push(w);
     }
-    let categories: BTreeMap<String, f64> = per_category.into_iter().map(|(c, ws)| (c, round(noisy_or(ws)))).collect();
+    let categories: BTreeMap<String, f64> = per_category
+        .into_iter()
+        .map(|(c, ws)| {
+            let cap = policy(&c).cap;
+            (c, round(noisy_or(ws).min(cap)))
+        })
+        .collect();
     let score = round(noisy_or(categories.values().copied()));
     let mut level = levels.level_for(score);
-    let may_alert = evidence
-        .iter()
-        .any(|e| e.weight > 0.0 && matches!(e.speech, Speech::Direct | Speech::Reported) && alerts_alone(&e.category));
+    let may_alert = evidence.iter().any(|e| {
+        e.weight > 0.0 && matches!(e.speech, Speech::Direct | Speech::Reported) && policy(&e.category).alerts_alone
+    });
     if level == Level::Alert && !may_alert {
         level = Level::Warning;
     }
@@ -80,6 +96,22 @@ mod tests {
         }
     }
 
+    const ALL: CategoryPolicy = CategoryPolicy { alerts_alone: true, cap: 1.0 };
+    const NOT_ALONE: CategoryPolicy = CategoryPolicy { alerts_alone: false, cap: 1.0 };
+
+    #[test]
+    fn a_capped_category_stays_under_its_cap() {
+        let l = Levels::default();
+        let ev = vec![
+            ev("mass grave", "atrocity_indicator", 0.3, Speech::Direct),
+            ev("massacre", "atrocity_indicator", 0.3, Speech::Direct),
+            ev("displaced", "atrocity_indicator", 0.3, Speech::Direct),
+        ];
+        let a = assess(ev, &l, |_| CategoryPolicy { alerts_alone: false, cap: 0.5 });
+        assert_eq!(a.score, 0.5);
+        assert_eq!(a.level, Level::Watch);
+    }
+
     #[test]
     fn noisy_or_combines_independent_signals() {
         assert_eq!(noisy_or([]), 0.0);
@@ -90,8 +122,8 @@ mod tests {
     #[test]
     fn repeating_a_term_adds_nothing() {
         let l = Levels::default();
-        let once = assess(vec![ev("cancer", "dehumanisation", 0.3, Speech::Direct)], &l, |_| true);
-        let thrice = assess(vec![ev("cancer", "dehumanisation", 0.3, Speech::Direct); 3], &l, |_| true);
+        let once = assess(vec![ev("cancer", "dehumanisation", 0.3, Speech::Direct)], &l, |_| ALL);
+        let thrice = assess(vec![ev("cancer", "dehumanisation", 0.3, Speech::Direct); 3], &l, |_| ALL);
         assert_eq!(once.score, thrice.score);
     }
 
@@ -99,17 +131,17 @@ mod tests {
     fn alert_needs_a_category_that_may_alert_alone() {
         let l = Levels::default();
         let strong = vec![ev("a", "violence", 0.9, Speech::Direct), ev("b", "violence", 0.9, Speech::Direct)];
-        let a = assess(strong.clone(), &l, |c| c == "threat");
+        let a = assess(strong.clone(), &l, |c| if c == "threat" { ALL } else { NOT_ALONE });
         assert!(a.score >= l.alert);
         assert_eq!(a.level, Level::Warning);
-        assert_eq!(assess(strong, &l, |c| c == "violence").level, Level::Alert);
+        assert_eq!(assess(strong, &l, |c| if c == "violence" { ALL } else { NOT_ALONE }).level, Level::Alert);
     }
 
     #[test]
     fn condemned_speech_weighs_far_less() {
         let l = Levels::default();
-        let direct = assess(vec![ev("kill them", "violence", 0.8, Speech::Direct)], &l, |_| true);
-        let condemned = assess(vec![ev("kill them", "violence", 0.8, Speech::Condemned)], &l, |_| true);
+        let direct = assess(vec![ev("kill them", "violence", 0.8, Speech::Direct)], &l, |_| ALL);
+        let condemned = assess(vec![ev("kill them", "violence", 0.8, Speech::Condemned)], &l, |_| ALL);
         assert_eq!(direct.level, Level::Warning);
         assert_eq!(condemned.level, Level::None);
     }

@@ -26,6 +26,15 @@ pub struct CategoryDef {
     /// A context cue (reporting, condemnation, negation): never scored, used for speech context.
     #[serde(default)]
     pub cue: bool,
+    /// The highest score the category can reach, however much evidence it has (default 1).
+    /// Atrocity indicators are capped below `warning`: reporting a mass grave is an early
+    /// warning signal, not incitement.
+    #[serde(default = "one")]
+    pub cap: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,7 +63,7 @@ impl Categories {
             .map_err(|e| FileError::whole(path, format!("cannot read categories: {e}")))?;
         let file: CategoriesFile = toml::from_str(&source).map_err(|e| FileError::from_toml(path, &source, &e))?;
         for c in &file.category {
-            if !(0.0..=1.0).contains(&c.weight) {
+            if !(0.0..=1.0).contains(&c.weight) || !(0.0..=1.0).contains(&c.cap) {
                 let at = source.find(&format!("\"{}\"", c.name)).unwrap_or(0);
                 return Err(FileError::at(
                     path,

@@ -348,9 +348,28 @@ fn check_term(spec: &TermSpec, categories: &Categories) -> Result<f64, String> {
         (Some(m), None) if m.trim_end_matches('*').trim().is_empty() => {
             return Err("`match` is empty".into());
         }
+        (None, Some(source)) => {
+            check_regex(source)?;
+        }
         _ => {}
     }
     check_weight(spec.weight, category)
+}
+
+/// Largest compiled size of one regex term, so a pathological pattern fails at load time.
+pub const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
+
+/// A regex term must compile within the size limit and never match the empty string (it would
+/// match everywhere).
+pub fn check_regex(source: &str) -> Result<regex::Regex, String> {
+    let re = regex::RegexBuilder::new(source)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| format!("regex {source:?} does not compile: {e}"))?;
+    if re.is_match("") {
+        return Err(format!("regex {source:?} matches the empty string"));
+    }
+    Ok(re)
 }
 
 fn check_rule(spec: &RuleSpec, categories: &Categories) -> Result<f64, String> {
