@@ -5,4 +5,5 @@ mod cli;
 mod demo;
 mod lexicons;
 mod pipeline;
+mod search;
 mod util;

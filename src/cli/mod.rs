@@ -7,9 +7,11 @@
 mod batch;
 mod classify;
 mod demo;
+mod export;
 mod lexicon;
 mod run;
 mod search;
+mod trends;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -22,9 +24,11 @@ use crate::model::{Evidence, Level};
 
 pub use classify::ClassifyArgs;
 pub use demo::DemoArgs;
+pub use export::ExportArgs;
 pub use lexicon::LexiconCommand;
 pub use run::RunArgs;
 pub use search::SearchArgs;
+pub use trends::TrendsArgs;
 
 /// tocsin watches news feeds for incitement to violence and early signs of mass atrocities.
 #[derive(Debug, Parser)]
@@ -48,6 +52,11 @@ pub enum Command {
     Run(RunArgs),
     /// Search the article index of a pipeline.
     Search(SearchArgs),
+    /// Count matches per hour, day or week, split by language, outlet, category or level, and
+    /// mark spikes.
+    Trends(TrendsArgs),
+    /// Write every matching article as JSON lines or CSV.
+    Export(ExportArgs),
     /// Classify text from a file or standard input.
     Classify(ClassifyArgs),
     /// Work on lexicons.
@@ -61,6 +70,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo(a) => demo::demo(a),
         Command::Run(a) => run::run_pipeline(a),
         Command::Search(a) => search::search(a),
+        Command::Trends(a) => trends::trends(a),
+        Command::Export(a) => export::export(a),
         Command::Classify(a) => classify::classify(a),
         Command::Lexicon(LexiconCommand::Test { paths }) => lexicon::lexicon_test(&paths),
     }

@@ -1,17 +1,27 @@
 //! Searching the article index: tantivy query syntax plus filters, newest or most relevant
-//! first, with highlighted snippets and the stored evidence.
+//! first, with highlighted snippets and the stored evidence; trends over time and spike
+//! detection; export of every match.
 //!
-//! In: a [`SearchRequest`]. Out: [`SearchResults`], whose serde form is the `--json` output of
-//! `tocsin search` (a contract: fields are added, never renamed).
+//! In: a [`SearchRequest`] (or a [`trends::TrendRequest`]). Out: [`SearchResults`], whose serde
+//! form is the `--json` output of `tocsin search` (a contract: fields are added, never
+//! renamed), or every match with no cap ([`all_matches`]).
 
-use std::ops::Bound;
+pub mod export;
+pub mod filter;
+pub mod spike;
+pub mod text;
+pub mod trends;
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+pub use filter::Filters;
 
 use crate::index::{ArticleIndex, IndexError};
 use crate::model::{AssessedArticle, Evidence, Level};
@@ -21,9 +31,9 @@ use crate::model::{AssessedArticle, Evidence, Level};
 pub struct SearchRequest {
     /// Query in tantivy syntax (`machete AND "wipe out"`, `title:attack`); empty = everything.
     pub query: String,
-    /// Only articles at this level or above.
+    /// Only articles at this level or above (merged with `filters.min_level`: the higher wins).
     pub min_level: Option<Level>,
-    /// Only articles in this language.
+    /// Only articles in this language (added to `filters.langs`).
     pub lang: Option<String>,
     /// Results to return.
     pub limit: usize,
@@ -31,6 +41,22 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Order of the results.
     pub sort: SortOrder,
+    /// Outlet, country, category, speech, time and further language filters.
+    pub filters: Filters,
+}
+
+impl SearchRequest {
+    /// `filters` with `lang` and `min_level` folded in.
+    pub fn effective_filters(&self) -> Filters {
+        let mut f = self.filters.clone();
+        if let Some(lang) = &self.lang {
+            if !f.langs.iter().any(|l| l.eq_ignore_ascii_case(lang)) {
+                f.langs.push(lang.clone());
+            }
+        }
+        f.min_level = f.min_level.max(self.min_level);
+        f
+    }
 }
 
 /// Order of search results.
@@ -41,6 +67,8 @@ pub enum SortOrder {
     Relevance,
     /// Newest first.
     Newest,
+    /// Oldest first.
+    Oldest,
     /// Highest score first.
     Score,
 }
@@ -56,6 +84,8 @@ pub struct SearchHit {
     pub outlet: String,
     /// Language.
     pub lang: String,
+    /// Country of the outlet, when known.
+    pub country: Option<String>,
     /// Publication time (RFC 3339).
     pub published: String,
     /// Canonical URL.
@@ -96,63 +126,166 @@ pub enum QueryError {
         /// What tantivy said.
         message: String,
     },
+    /// A trend or filter asked for something impossible.
+    #[error("{0}")]
+    Invalid(String),
     /// The index failed.
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// Writing streamed results failed.
+    #[error("cannot write the results: {0}")]
+    Output(#[from] std::io::Error),
 }
 
-/// Run a search.
-pub fn search(index: &ArticleIndex, req: &SearchRequest) -> Result<SearchResults, QueryError> {
-    let f = index.fields();
-    let searcher = index.searcher()?;
-    let text_query: Box<dyn Query> = if req.query.trim().is_empty() {
-        Box::new(AllQuery)
-    } else {
-        let mut parser = QueryParser::for_index(index.index(), vec![f.title, f.text]);
-        parser.set_conjunction_by_default();
-        parser.set_field_boost(f.title, 2.0);
-        parser
-            .parse_query(&req.query)
-            .map_err(|e| QueryError::Syntax { query: req.query.clone(), message: e.to_string() })?
-    };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
-    if let Some(level) = req.min_level.filter(|l| *l > Level::None) {
-        let lower = Term::from_field_u64(f.level, level.rank());
-        clauses.push((Occur::Must, Box::new(RangeQuery::new(Bound::Included(lower), Bound::Unbounded))));
+/// A text query with its filters, ready to run on one searcher.
+pub struct Plan {
+    searcher: Searcher,
+    /// The text part alone (for snippets).
+    text: Box<dyn Query>,
+    /// Text and filters.
+    query: BooleanQuery,
+    fields: crate::index::Fields,
+}
+
+impl Plan {
+    /// Parse the query and build the filter clauses on the latest commit.
+    pub fn new(index: &ArticleIndex, query: &str, filters: &Filters) -> Result<Plan, QueryError> {
+        let f = index.fields();
+        let text = text::parse(index, query, &text::analyzers_for(&filters.langs))?;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
+        clauses.extend(filters.clauses(&f).into_iter().map(|q| (Occur::Must, q)));
+        Ok(Plan { searcher: index.searcher()?, text, query: BooleanQuery::new(clauses), fields: f })
     }
-    if let Some(lang) = &req.lang {
-        let term = Term::from_field_text(f.lang, lang);
-        clauses.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+
+    /// The searcher the plan runs on.
+    pub fn searcher(&self) -> &Searcher {
+        &self.searcher
     }
-    let query = BooleanQuery::new(clauses);
-    let limit = req.limit.max(1);
-    let total = searcher.search(&query, &Count)?;
-    let top = TopDocs::with_limit(limit).and_offset(req.offset);
-    let sort = match req.sort {
-        SortOrder::Relevance if req.query.trim().is_empty() => SortOrder::Newest,
+
+    /// Text and filters as one query.
+    pub fn query(&self) -> &dyn Query {
+        &self.query
+    }
+
+    /// Number of matching articles.
+    pub fn count(&self) -> Result<usize, QueryError> {
+        Ok(self.searcher.search(&self.query, &Count)?)
+    }
+
+    /// Addresses of matches `offset..offset + limit` in `sort` order.
+    fn ranked(&self, sort: SortOrder, limit: usize, offset: usize) -> Result<Vec<DocAddress>, QueryError> {
+        let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+        let (s, q) = (&self.searcher, &self.query);
+        Ok(match sort {
+            SortOrder::Newest => {
+                addresses(s.search(q, &top.order_by_fast_field::<tantivy::DateTime>("published", Order::Desc))?)
+            }
+            SortOrder::Oldest => {
+                addresses(s.search(q, &top.order_by_fast_field::<tantivy::DateTime>("published", Order::Asc))?)
+            }
+            SortOrder::Score => addresses(s.search(q, &top.order_by_fast_field::<f64>("score", Order::Desc))?),
+            SortOrder::Relevance => addresses(s.search(q, &top.order_by_score())?),
+        })
+    }
+
+    /// The stored record of a document.
+    fn record(&self, address: DocAddress) -> Result<String, QueryError> {
+        let doc: TantivyDocument = self.searcher.doc(address)?;
+        Ok(doc.get_first(self.fields.record).and_then(|v| v.as_str()).unwrap_or_default().to_string())
+    }
+}
+
+fn addresses<K>(ranked: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
+    ranked.into_iter().map(|(_, a)| a).collect()
+}
+
+/// An empty query sorted by relevance is sorted newest first.
+fn effective_sort(query: &str, sort: SortOrder) -> SortOrder {
+    match sort {
+        SortOrder::Relevance if query.trim().is_empty() => SortOrder::Newest,
         other => other,
-    };
-    let addresses: Vec<DocAddress> = match sort {
-        SortOrder::Newest => {
-            let top = top.order_by_fast_field::<tantivy::DateTime>("published", Order::Desc);
-            searcher.search(&query, &top)?.into_iter().map(|(_, a)| a).collect()
-        }
-        SortOrder::Score => {
-            let top = top.order_by_fast_field::<f64>("score", Order::Desc);
-            searcher.search(&query, &top)?.into_iter().map(|(_, a)| a).collect()
-        }
-        SortOrder::Relevance => searcher.search(&query, &top.order_by_score())?.into_iter().map(|(_, a)| a).collect(),
-    };
-    let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.text)?;
-    snippets.set_max_num_chars(240);
+    }
+}
+
+/// Run a search: one page of hits and the total.
+pub fn search(index: &ArticleIndex, req: &SearchRequest) -> Result<SearchResults, QueryError> {
+    let plan = Plan::new(index, &req.query, &req.effective_filters())?;
+    let total = plan.count()?;
+    let addresses = plan.ranked(effective_sort(&req.query, req.sort), req.limit, req.offset)?;
+    let mut snippets = Snippets::default();
     let mut hits = Vec::with_capacity(addresses.len());
     for address in addresses {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let record = doc.get_first(f.record).and_then(|v| v.as_str()).unwrap_or_default();
-        let Ok(a) = serde_json::from_str::<AssessedArticle>(record) else { continue };
-        hits.push(to_hit(a, &snippets));
+        let Ok(a) = serde_json::from_str::<AssessedArticle>(&plan.record(address)?) else { continue };
+        hits.push(snippets.hit(&plan, a)?);
     }
     Ok(SearchResults { query: req.query.clone(), total, hits })
+}
+
+/// Every match of `req` in its sort order, with no cap (`limit` and `offset` are ignored).
+///
+/// The matching addresses are ranked first (about 24 bytes each, so a million matches take
+/// tens of megabytes); documents are then read one at a time as the iterators advance.
+pub fn all_matches(index: &ArticleIndex, req: &SearchRequest) -> Result<Matches, QueryError> {
+    let plan = Plan::new(index, &req.query, &req.effective_filters())?;
+    let total = plan.count()?;
+    let addresses = if total == 0 { Vec::new() } else { plan.ranked(effective_sort(&req.query, req.sort), total, 0)? };
+    Ok(Matches { plan, total, addresses: addresses.into_iter() })
+}
+
+/// The ranked matches of [`all_matches`], read as stored records or as hits.
+pub struct Matches {
+    plan: Plan,
+    total: usize,
+    addresses: std::vec::IntoIter<DocAddress>,
+}
+
+impl Matches {
+    /// Number of matches.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// The stored records (JSON of an [`AssessedArticle`]), in order.
+    pub fn records(self) -> impl Iterator<Item = Result<String, QueryError>> {
+        let Matches { plan, addresses, .. } = self;
+        addresses.map(move |a| plan.record(a))
+    }
+
+    /// The hits, snippets included, in order (unreadable records are skipped).
+    pub fn hits(self) -> impl Iterator<Item = Result<SearchHit, QueryError>> {
+        let Matches { plan, addresses, .. } = self;
+        let mut snippets = Snippets::default();
+        addresses.filter_map(move |address| {
+            let record = match plan.record(address) {
+                Ok(r) => r,
+                Err(e) => return Some(Err(e)),
+            };
+            let a = serde_json::from_str::<AssessedArticle>(&record).ok()?;
+            Some(snippets.hit(&plan, a))
+        })
+    }
+}
+
+/// Snippet generators, one per text field, made when a hit in that field's language first
+/// needs one.
+#[derive(Default)]
+struct Snippets {
+    by_field: HashMap<Field, SnippetGenerator>,
+}
+
+impl Snippets {
+    fn hit(&mut self, plan: &Plan, a: AssessedArticle) -> Result<SearchHit, QueryError> {
+        let (_, field) = plan.fields.for_lang(&a.article.lang);
+        let generator = match self.by_field.entry(field) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let mut g = SnippetGenerator::create(&plan.searcher, &*plan.text, field)?;
+                g.set_max_num_chars(240);
+                e.insert(g)
+            }
+        };
+        Ok(to_hit(a, generator))
+    }
 }
 
 fn to_hit(a: AssessedArticle, snippets: &SnippetGenerator) -> SearchHit {
@@ -169,6 +302,7 @@ fn to_hit(a: AssessedArticle, snippets: &SnippetGenerator) -> SearchHit {
         title: art.title,
         outlet: art.outlet,
         lang: art.lang,
+        country: art.country,
         published: art.published.to_rfc3339(),
         url: art.canonical_url,
         level: asm.level,
