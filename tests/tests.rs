@@ -6,4 +6,5 @@ mod demo;
 mod lexicons;
 mod pipeline;
 mod search;
+mod trends;
 mod util;
