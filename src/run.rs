@@ -1,28 +1,41 @@
-//! One pass over a pipeline: fetch every feed, parse, decide languages, classify, index.
+//! One pass over a pipeline: fetch every feed, parse, dedup, decide languages, classify, index.
 //!
-//! fetch (tokio, concurrent, bounded) → parse → language → classify (rayon) → index (one
-//! writer, one commit) → state (SQLite, after the commit). The CPU and disk part runs on a
-//! blocking thread so the runtime stays free. A feed that fails is named in the report with
+//! fetch (tokio, one task per feed, bounded by the fetcher's global and per-host limits) →
+//! parse (blocking pool, as each body arrives, so bodies never pile up in memory) → dedup
+//! against the state (by id, by content hash, by title from the same outlet within 7 days) →
+//! full text for feeds that ask for it → language → classify (rayon) → index (one writer, one
+//! commit) → state (SQLite, after the commit). A feed that fails is named in the report with
 //! its reason and never stops the others.
 //!
 //! Order matters for crash safety: the index is committed before the state records the new
-//! validators (ETag, Last-Modified) and the seen articles, so a kill in between makes the next
-//! run fetch and upsert the same articles again — no loss, no duplicate.
+//! validators (ETag, Last-Modified, body hash) and the seen articles, so a kill in between
+//! makes the next run fetch and upsert the same articles again — no loss, no duplicate.
 
-use std::collections::HashSet;
+mod feeds;
+mod schedule;
+pub mod status;
 
-use chrono::Utc;
-use futures_util::future::join_all;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use tracing::{info, info_span, warn};
+use tokio::sync::Semaphore;
+use tracing::{info, warn};
+
+pub use feeds::all_feeds;
+pub use status::{FeedHealth, FeedStatus, feed_status};
 
 use crate::config::{FeedConfig, Pipeline};
-use crate::fetch::{FetchOutcome, FetchRequest, Fetched, Fetcher};
+use crate::fetch::{FailureClass, FetchOutcome, FetchRequest, Fetcher, ResponseMeta};
 use crate::index::ArticleIndex;
-use crate::model::{AssessedArticle, Level};
-use crate::parse::parse_feed;
-use crate::store::{FeedState, Store};
+use crate::model::{Article, AssessedArticle, Level};
+use crate::parse::{Document, Limits, ParsedFeed};
+use crate::store::{FeedState, SeenArticle, Store};
+
+/// Two articles of one outlet with the same title within this window are one story.
+pub const TITLE_DEDUP_DAYS: i64 = 7;
 
 /// What happened to one feed in a run.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -41,6 +54,13 @@ pub enum FeedOutcome {
     },
     /// The server said nothing changed (HTTP 304).
     NotModified,
+    /// The server sent the same document as last time (it ignored the validators).
+    Unchanged,
+    /// Not polled: the server asked us to wait (`Retry-After`), or the feed is not due.
+    Deferred {
+        /// When it may be polled again.
+        until: DateTime<Utc>,
+    },
     /// Fetching or parsing failed.
     Failed {
         /// Why, in plain words.
@@ -57,6 +77,14 @@ pub struct FeedReport {
     pub outlet: String,
     /// What happened.
     pub outcome: FeedOutcome,
+    /// New articles skipped because the outlet published the same title within 7 days.
+    pub duplicates: usize,
+    /// The feed's new URL after a permanent redirect (update the pipeline file).
+    pub moved_to: Option<String>,
+    /// How serious the failure is, when it failed.
+    pub failure_class: Option<FailureClass>,
+    /// When the feed is due again.
+    pub next_due: Option<DateTime<Utc>>,
 }
 
 /// The result of a run.
@@ -101,106 +129,353 @@ pub enum RunError {
     /// The HTTP client could not be built.
     #[error("HTTP client: {0}")]
     Fetch(#[from] crate::fetch::FetchError),
+    /// The pipeline's OPML file cannot be read.
+    #[error("feed list: {0}")]
+    Opml(String),
     /// The blocking stage panicked or was cancelled.
     #[error("processing stage failed: {0}")]
     Join(String),
 }
 
-/// Run one pass of `pipeline` and return what happened.
+/// Which feeds a run polls.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Only feeds whose adaptive schedule says they are due (a cron-driven cycle); otherwise
+    /// every feed, except those whose server asked us to wait.
+    pub due_only: bool,
+}
+
+/// Run one pass of `pipeline` over every feed and return what happened.
 pub async fn run_once(pipeline: &Pipeline) -> Result<RunReport, RunError> {
+    run(pipeline, RunOptions::default()).await
+}
+
+/// Run one pass of `pipeline` with `options`.
+pub async fn run(pipeline: &Pipeline, options: RunOptions) -> Result<RunReport, RunError> {
     let data_dir = &pipeline.config.pipeline.data_dir;
     std::fs::create_dir_all(data_dir)
         .map_err(|source| RunError::DataDir { path: data_dir.display().to_string(), source })?;
-    let feeds = pipeline.config.feed.clone();
-    let states: Vec<FeedState> = {
-        let store = Store::open(&pipeline.state_path())?;
-        feeds.iter().map(|f| store.feed_state(&f.url)).collect::<Result<_, _>>()?
-    };
+    let p = pipeline.clone();
+    let (feeds, states) = blocking(move || {
+        let store = Store::open(&p.state_path())?;
+        let feeds = all_feeds(&p.config, &store)?;
+        let states = feeds.iter().map(|f| store.feed_state(&f.url)).collect::<Result<Vec<_>, _>>()?;
+        Ok((feeds, states))
+    })
+    .await?;
     let fetcher = Fetcher::new(&pipeline.config.fetch)?;
-    let fetches = feeds.iter().zip(&states).map(|(feed, state)| {
-        let fetcher = fetcher.clone();
-        let req = FetchRequest {
-            url: feed.fetch_url().to_string(),
-            etag: state.etag.clone(),
-            last_modified: state.last_modified.clone(),
-        };
-        async move {
-            let _span = info_span!("fetch", feed = %req.url).entered();
-            fetcher.fetch(&req).await
-        }
-    });
-    let results = join_all(fetches).await;
-    let pipeline = pipeline.clone();
-    tokio::task::spawn_blocking(move || process(&pipeline, feeds, states, results))
-        .await
-        .map_err(|e| RunError::Join(e.to_string()))?
+    let now = Utc::now();
+    let polled = fetch_all(&fetcher, &feeds, &states, options, now).await;
+    let p = pipeline.clone();
+    let (feeds, mut work) = blocking(move || {
+        let store = Store::open(&p.state_path())?;
+        let work = select_new(&store, &feeds, states, polled, schedule::bounds(&p.config.fetch), now)?;
+        Ok((feeds, work))
+    })
+    .await?;
+    add_full_text(&fetcher, &feeds, &mut work.candidates).await;
+    let p = pipeline.clone();
+    blocking(move || finish(&p, feeds, work, now)).await
 }
 
-type FetchResult = Result<FetchOutcome, crate::fetch::FetchError>;
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, RunError> + Send + 'static) -> Result<T, RunError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| RunError::Join(e.to_string()))?
+}
 
-/// Parse, classify, index and record: the blocking half of a run.
-fn process(
-    pipeline: &Pipeline,
-    feeds: Vec<FeedConfig>,
+/// What polling one feed gave.
+#[derive(Debug)]
+enum Polled {
+    Deferred(DateTime<Utc>),
+    NotModified(ResponseMeta),
+    Unchanged(ResponseMeta, u16),
+    Parsed { meta: ResponseMeta, status: u16, body_hash: String, parsed: Box<ParsedFeed> },
+    Failed { reason: String, class: FailureClass, status: Option<u16>, retry_after: Option<std::time::Duration> },
+}
+
+/// Fetch and parse every selected feed concurrently, one task per feed.
+async fn fetch_all(
+    fetcher: &Fetcher,
+    feeds: &[FeedConfig],
+    states: &[FeedState],
+    options: RunOptions,
+    now: DateTime<Utc>,
+) -> Vec<Polled> {
+    let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let parse_slots = Arc::new(Semaphore::new(cpus));
+    let cfg = fetcher.config();
+    let limits = Limits { max_items: cfg.max_items, max_url_bytes: cfg.max_url_bytes };
+    let tasks: Vec<_> = feeds
+        .iter()
+        .zip(states)
+        .map(|(feed, state)| {
+            let wait = state.retry_until.filter(|t| *t > now);
+            let wait = wait.or_else(|| state.next_due.filter(|t| options.due_only && *t > now));
+            let (fetcher, feed, state, slots) = (fetcher.clone(), feed.clone(), state.clone(), parse_slots.clone());
+            tokio::spawn(async move {
+                match wait {
+                    Some(until) => Polled::Deferred(until),
+                    None => poll_one(&fetcher, &feed, &state, limits, &slots).await,
+                }
+            })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        out.push(t.await.unwrap_or_else(|e| failed_polled(format!("internal error: {e}"), FailureClass::Temporary)));
+    }
+    out
+}
+
+fn failed_polled(reason: String, class: FailureClass) -> Polled {
+    Polled::Failed { reason, class, status: None, retry_after: None }
+}
+
+async fn poll_one(
+    fetcher: &Fetcher,
+    feed: &FeedConfig,
+    state: &FeedState,
+    limits: Limits,
+    slots: &Semaphore,
+) -> Polled {
+    let req = FetchRequest {
+        url: state.effective_url(feed.fetch_url()).to_string(),
+        etag: state.etag.clone(),
+        last_modified: state.last_modified.clone(),
+    };
+    let doc = match fetcher.fetch(&req).await {
+        Ok(FetchOutcome::NotModified(meta)) => return Polled::NotModified(meta),
+        Ok(FetchOutcome::Fetched(doc)) => doc,
+        Err(e) => {
+            let status = match &e {
+                crate::fetch::FetchError::Status(s) | crate::fetch::FetchError::Throttled { status: s, .. } => Some(*s),
+                _ => None,
+            };
+            return Polled::Failed { reason: e.to_string(), class: e.class(), status, retry_after: e.retry_after() };
+        }
+    };
+    let body_hash = hex16(&Sha256::digest(&doc.body));
+    if state.body_hash.as_deref() == Some(body_hash.as_str()) {
+        return Polled::Unchanged(doc.meta, doc.status);
+    }
+    let _slot = slots.acquire().await.expect("parse semaphore closed");
+    let feed = feed.clone();
+    let parsed = tokio::task::spawn_blocking(move || {
+        let meta = &doc.meta;
+        let d = Document {
+            body: &doc.body,
+            content_type: meta.content_type.as_deref(),
+            url: Some(&meta.final_url),
+            content_language: meta.content_language.as_deref(),
+        };
+        (crate::parse::parse_document(&d, &feed, Utc::now(), limits), doc.meta, doc.status)
+    })
+    .await;
+    match parsed {
+        Ok((Ok(parsed), meta, status)) => Polled::Parsed { meta, status, body_hash, parsed: Box::new(parsed) },
+        Ok((Err(e), _, status)) => {
+            Polled::Failed { reason: e.to_string(), class: FailureClass::Soft, status: Some(status), retry_after: None }
+        }
+        Err(e) => failed_polled(format!("parser crashed: {e}"), FailureClass::Soft),
+    }
+}
+
+/// An article that is new or changed, waiting for classification.
+#[derive(Debug)]
+struct Candidate {
+    feed: usize,
+    article: Article,
+    hash: String,
+    title_key: Option<String>,
+    declared: Option<String>,
+}
+
+/// The run's decisions so far: reports, states to save, articles to classify.
+#[derive(Debug)]
+struct Work {
+    reports: Vec<FeedReport>,
+    states: Vec<FeedState>,
+    candidates: Vec<Candidate>,
+    poll_hints: Vec<schedule::Hints>,
+    polled: Vec<bool>,
+}
+
+/// Compare what was fetched with the state: keep new and changed articles, drop duplicates.
+fn select_new(
+    store: &Store,
+    feeds: &[FeedConfig],
     mut states: Vec<FeedState>,
-    results: Vec<FetchResult>,
-) -> Result<RunReport, RunError> {
-    let now = Utc::now();
-    let mut store = Store::open(&pipeline.state_path())?;
+    polled: Vec<Polled>,
+    bounds: crate::fetch::schedule::Bounds,
+    now: DateTime<Utc>,
+) -> Result<Work, RunError> {
     let mut reports = Vec::with_capacity(feeds.len());
-    let mut pending: Vec<(usize, crate::model::Article, String)> = Vec::new();
-    let mut seen_ids = HashSet::new();
-    for (i, (feed, result)) in feeds.iter().zip(results).enumerate() {
+    let mut candidates = Vec::new();
+    let mut hints = Vec::with_capacity(feeds.len());
+    let mut was_polled = Vec::with_capacity(feeds.len());
+    let mut ids = HashSet::new();
+    let mut titles = HashMap::new();
+    for (i, (feed, result)) in feeds.iter().zip(polled).enumerate() {
         let state = &mut states[i];
-        state.last_attempt = Some(now);
-        let outcome = match result {
-            Ok(FetchOutcome::NotModified) => {
-                record_success(state, None);
+        let mut report = FeedReport {
+            url: feed.url.clone(),
+            outlet: feed.outlet.clone(),
+            outcome: FeedOutcome::NotModified,
+            duplicates: 0,
+            moved_to: None,
+            failure_class: None,
+            next_due: None,
+        };
+        let mut hint = schedule::Hints::default();
+        was_polled.push(!matches!(result, Polled::Deferred(_)));
+        if !matches!(result, Polled::Deferred(_)) {
+            state.last_attempt = Some(now);
+        }
+        report.outcome = match result {
+            Polled::Deferred(until) => {
+                report.next_due = Some(until);
+                FeedOutcome::Deferred { until }
+            }
+            Polled::NotModified(meta) => {
+                schedule::record_success(state, &meta, None, 304, feed.fetch_url());
+                hint.max_age = meta.max_age;
+                report.moved_to = meta.moved_to;
                 FeedOutcome::NotModified
             }
-            Ok(FetchOutcome::Fetched(doc)) => match parse_feed(&doc.body, feed, now, pipeline.config.fetch.max_items) {
-                Ok(parsed) => {
-                    let mut counts = (0, 0, 0);
-                    for mut article in parsed.articles.into_iter() {
-                        if !seen_ids.insert(article.id.clone()) {
-                            continue;
-                        }
-                        let decision =
-                            crate::lang::decide(&article, parsed.language.as_deref(), feed.language.as_deref());
-                        article.lang = decision.lang;
-                        article.lang_confidence = decision.confidence;
-                        let hash = content_hash(&article);
-                        match store.seen_hash(&article.id)? {
-                            Some(h) if h == hash => counts.2 += 1,
-                            Some(_) => {
-                                counts.1 += 1;
-                                pending.push((i, article, hash));
-                            }
-                            None => {
-                                counts.0 += 1;
-                                pending.push((i, article, hash));
-                            }
-                        }
+            Polled::Unchanged(meta, status) => {
+                schedule::record_success(state, &meta, None, status, feed.fetch_url());
+                hint.max_age = meta.max_age;
+                report.moved_to = meta.moved_to;
+                FeedOutcome::Unchanged
+            }
+            Polled::Parsed { meta, status, body_hash, parsed } => {
+                let parsed = *parsed;
+                schedule::record_success(state, &meta, Some(body_hash), status, feed.fetch_url());
+                state.title = parsed.title.clone().filter(|t| !t.is_empty()).or(state.title.take());
+                hint = schedule::Hints { feed: parsed.poll_hint, max_age: meta.max_age };
+                report.moved_to = meta.moved_to;
+                let mut counts = (0, 0, 0);
+                for article in parsed.articles {
+                    if !ids.insert(article.id.clone()) {
+                        continue;
                     }
-                    record_success(state, Some(&doc));
-                    let items = counts.0 + counts.1 + counts.2;
-                    FeedOutcome::Fetched { items, new: counts.0, updated: counts.1, unchanged: counts.2 }
+                    let hash = content_hash(&article);
+                    let seen = store.seen_hash(&article.id)?;
+                    if seen.as_deref() == Some(hash.as_str()) {
+                        counts.2 += 1;
+                        continue;
+                    }
+                    let title_key = crate::parse::canonical::title_key(&article.outlet, &article.title);
+                    if seen.is_none() && is_duplicate(store, &mut titles, &article, title_key.as_deref())? {
+                        report.duplicates += 1;
+                        continue;
+                    }
+                    if seen.is_some() {
+                        counts.1 += 1
+                    } else {
+                        counts.0 += 1
+                    }
+                    let declared = parsed.language.clone();
+                    candidates.push(Candidate { feed: i, article, hash, title_key, declared });
                 }
-                Err(e) => record_failure(state, format!("{e}")),
-            },
-            Err(e) => record_failure(state, e.to_string()),
+                FeedOutcome::Fetched {
+                    items: counts.0 + counts.1 + counts.2,
+                    new: counts.0,
+                    updated: counts.1,
+                    unchanged: counts.2,
+                }
+            }
+            Polled::Failed { reason, class, status, retry_after } => {
+                schedule::record_failure(state, &reason, class, status, retry_after, bounds, now);
+                report.failure_class = Some(class);
+                warn!(feed = %feed.url, outlet = %feed.outlet, "Feed failed: {reason}");
+                FeedOutcome::Failed { reason }
+            }
         };
-        if let FeedOutcome::Failed { reason } = &outcome {
-            warn!(feed = %feed.url, outlet = %feed.outlet, "Feed failed: {reason}");
-        }
-        reports.push(FeedReport { url: feed.url.clone(), outlet: feed.outlet.clone(), outcome });
+        hints.push(hint);
+        reports.push(report);
     }
+    Ok(Work { reports, states, candidates, poll_hints: hints, polled: was_polled })
+}
+
+/// A new article whose outlet published the same title within [`TITLE_DEDUP_DAYS`], in the
+/// state or earlier in this run.
+fn is_duplicate(
+    store: &Store,
+    in_run: &mut HashMap<String, String>,
+    article: &Article,
+    key: Option<&str>,
+) -> Result<bool, RunError> {
+    let Some(key) = key else { return Ok(false) };
+    if in_run.get(key).is_some_and(|id| *id != article.id) {
+        return Ok(true);
+    }
+    let window = chrono::Duration::days(TITLE_DEDUP_DAYS);
+    if store.title_seen(key, &article.id, article.published, window)? {
+        return Ok(true);
+    }
+    in_run.insert(key.to_string(), article.id.clone());
+    Ok(false)
+}
+
+/// For feeds with `full_text = true`, fetch each new article's page and keep its main text.
+async fn add_full_text(fetcher: &Fetcher, feeds: &[FeedConfig], candidates: &mut [Candidate]) {
+    let cap = fetcher.config().max_full_text;
+    let mut per_feed: HashMap<usize, usize> = HashMap::new();
+    let mut jobs = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        let n = per_feed.entry(c.feed).or_default();
+        if !feeds[c.feed].full_text || c.article.url.is_empty() || *n >= cap {
+            continue;
+        }
+        *n += 1;
+        let (fetcher, url) = (fetcher.clone(), c.article.url.clone());
+        jobs.push((i, tokio::spawn(async move { full_text(&fetcher, &url).await })));
+    }
+    for (i, job) in jobs {
+        match job.await {
+            Ok(Ok(page)) => {
+                let a = &mut candidates[i].article;
+                if page.text.len() > a.text.len() {
+                    a.text = page.text;
+                }
+                if a.lang.is_empty() {
+                    a.lang = page.lang.unwrap_or_default();
+                }
+            }
+            Ok(Err(reason)) => warn!(url = %candidates[i].article.url, "Full text not fetched: {reason}"),
+            Err(e) => warn!("Full text task failed: {e}"),
+        }
+    }
+}
+
+async fn full_text(fetcher: &Fetcher, url: &str) -> Result<crate::parse::readable::PageText, String> {
+    let req = FetchRequest { url: url.to_string(), ..FetchRequest::default() };
+    let doc = match fetcher.fetch(&req).await.map_err(|e| e.to_string())? {
+        FetchOutcome::Fetched(doc) => doc,
+        FetchOutcome::NotModified(_) => return Err("server answered 304 without validators".into()),
+    };
+    let url = doc.meta.final_url.clone();
+    tokio::task::spawn_blocking(move || {
+        crate::parse::readable::extract(&doc.body, doc.meta.content_type.as_deref(), &url).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// Language, classification, index commit, then the state: the blocking end of a run.
+fn finish(pipeline: &Pipeline, feeds: Vec<FeedConfig>, work: Work, now: DateTime<Utc>) -> Result<RunReport, RunError> {
+    let Work { mut reports, mut states, mut candidates, poll_hints, polled } = work;
+    candidates.par_iter_mut().for_each(|c| {
+        let d = crate::lang::decide(&c.article, c.declared.as_deref(), feeds[c.feed].language.as_deref());
+        c.article.lang = d.lang;
+        c.article.lang_confidence = d.confidence;
+    });
     let classifier = &pipeline.classifier;
-    let indexed: Vec<AssessedArticle> = pending
+    let indexed: Vec<AssessedArticle> = candidates
         .par_iter()
-        .map(|(_, article, _)| AssessedArticle {
-            assessment: classifier.classify(&article.classified_text(), Some(&article.lang)),
-            article: article.clone(),
+        .map(|c| AssessedArticle {
+            assessment: classifier.classify(&c.article.classified_text(), Some(&c.article.lang)),
+            article: c.article.clone(),
         })
         .collect();
     let index = ArticleIndex::open(&pipeline.index_dir())?;
@@ -212,40 +487,36 @@ fn process(
         writer.commit()?;
     }
     // Only now, with the index committed, remember what it holds.
+    let mut store = Store::open(&pipeline.state_path())?;
     store.mark_seen(
-        pending
-            .iter()
-            .zip(&indexed)
-            .map(|((i, a, h), asm)| (a.id.as_str(), feeds[*i].url.as_str(), h.as_str(), asm.assessment.level.as_str())),
+        candidates.iter().zip(&indexed).map(|(c, a)| SeenArticle {
+            id: &c.article.id,
+            feed_id: &feeds[c.feed].url,
+            hash: &c.hash,
+            level: a.assessment.level.as_str(),
+            title_key: c.title_key.as_deref(),
+            published: c.article.published,
+        }),
         now,
     )?;
-    for state in &states {
-        store.save_feed_state(state)?;
+    let bounds = schedule::bounds(&pipeline.config.fetch);
+    for (i, state) in states.iter_mut().enumerate().filter(|(i, _)| polled[*i]) {
+        if state.last_error.is_none() {
+            let stats = store.feed_stats(&feeds[i].url, now)?;
+            schedule::plan_next_poll(state, stats.items_per_day(), poll_hints[i], bounds, now);
+        }
+        reports[i].next_due = state.next_due;
     }
+    store.save_feed_states(states.iter().enumerate().filter(|(i, _)| polled[*i]).map(|(_, s)| s))?;
     let levels = crate::query::level_counts(&index)?.to_vec();
     let index_total = index.num_docs()?;
     info!(pipeline = %pipeline.config.pipeline.name, indexed = indexed.len(), index_total, "Run finished.");
     Ok(RunReport { pipeline: pipeline.config.pipeline.name.clone(), feeds: reports, indexed, index_total, levels })
 }
 
-fn record_success(state: &mut FeedState, doc: Option<&Fetched>) {
-    if let Some(doc) = doc {
-        state.etag = doc.etag.clone();
-        state.last_modified = doc.last_modified.clone();
-    }
-    state.last_success = state.last_attempt;
-    state.last_error = None;
-    state.consecutive_failures = 0;
-}
-
-fn record_failure(state: &mut FeedState, reason: String) -> FeedOutcome {
-    state.last_error = Some(reason.clone());
-    state.consecutive_failures += 1;
-    FeedOutcome::Failed { reason }
-}
-
-/// Hash of what the classifier and the index see, to skip unchanged articles.
-fn content_hash(a: &crate::model::Article) -> String {
+/// Hash of what the feed says about an article (before full text and language), to skip
+/// unchanged articles.
+fn content_hash(a: &Article) -> String {
     let mut h = Sha256::new();
     for part in [&a.title, &a.text, &a.lang, &a.outlet, &a.canonical_url] {
         h.update(part.as_bytes());
@@ -254,5 +525,9 @@ fn content_hash(a: &crate::model::Article) -> String {
     if !a.published_is_fetch_time {
         h.update(a.published.timestamp().to_le_bytes());
     }
-    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    hex16(&h.finalize())
+}
+
+fn hex16(digest: &[u8]) -> String {
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }

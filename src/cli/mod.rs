@@ -7,6 +7,7 @@
 mod batch;
 mod classify;
 mod demo;
+mod feeds;
 mod export;
 mod lexicon;
 mod run;
@@ -24,6 +25,7 @@ use crate::model::{Evidence, Level};
 
 pub use classify::ClassifyArgs;
 pub use demo::DemoArgs;
+pub use feeds::FeedsCommand;
 pub use export::ExportArgs;
 pub use lexicon::LexiconCommand;
 pub use run::RunArgs;
@@ -50,6 +52,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run one pass of a pipeline: fetch, parse, classify, index.
     Run(RunArgs),
+    /// Manage a pipeline's feeds: import and export OPML, show their health.
+    #[command(subcommand)]
+    Feeds(FeedsCommand),
     /// Search the article index of a pipeline.
     Search(SearchArgs),
     /// Count matches per hour, day or week, split by language, outlet, category or level, and
@@ -69,6 +74,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Demo(a) => demo::demo(a),
         Command::Run(a) => run::run_pipeline(a),
+        Command::Feeds(c) => feeds::run(c),
         Command::Search(a) => search::search(a),
         Command::Trends(a) => trends::trends(a),
         Command::Export(a) => export::export(a),

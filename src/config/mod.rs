@@ -81,7 +81,8 @@ pub struct FeedConfig {
     /// ISO 3166 country code of the outlet.
     #[serde(default)]
     pub country: Option<String>,
-    /// Fetch each article's page for its full text (not yet supported; must stay false).
+    /// Fetch each new article's page and extract its main text (Readability), under the same
+    /// politeness rules as feeds; at most `[fetch] max_full_text` pages per feed and run.
     #[serde(default)]
     pub full_text: bool,
     /// Where to fetch from when it differs from `url`, which stays the feed's identity (the
@@ -171,6 +172,28 @@ pub struct FetchConfig {
     pub max_items: usize,
     /// Contact URL or address added to the User-Agent so publishers can reach the operator.
     pub contact: Option<String>,
+    /// Shortest time between the starts of two requests to one host ("250ms", "1s"; "0" for
+    /// none), on top of `per_host`.
+    #[serde(deserialize_with = "de_duration_or_zero")]
+    pub host_gap: Duration,
+    /// Redirects followed at most; a permanent one (301, 308) updates the stored feed URL.
+    pub max_redirects: usize,
+    /// Longest URL accepted, in bytes, for feeds, redirects and article links.
+    pub max_url_bytes: usize,
+    /// Shortest interval between polls of one feed, however busy it is ("5m").
+    #[serde(deserialize_with = "de_duration")]
+    pub min_poll: Duration,
+    /// Longest interval between polls of one feed, however quiet it is ("12h").
+    #[serde(deserialize_with = "de_duration")]
+    pub max_poll: Duration,
+    /// Longest wait after repeated failures, before jitter ("1d").
+    #[serde(deserialize_with = "de_duration")]
+    pub max_backoff: Duration,
+    /// Article pages fetched at most per feed and run when the feed has `full_text = true`.
+    pub max_full_text: usize,
+    /// Host names pinned to addresses, like curl's `--resolve` (split DNS, tests):
+    /// `resolve = { "feeds.example.org" = "127.0.0.1:8080" }`.
+    pub resolve: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for FetchConfig {
@@ -183,6 +206,14 @@ impl Default for FetchConfig {
             max_body_bytes: 15 * 1024 * 1024,
             max_items: 1000,
             contact: None,
+            host_gap: Duration::from_millis(250),
+            max_redirects: 5,
+            max_url_bytes: 2048,
+            min_poll: Duration::from_secs(5 * 60),
+            max_poll: Duration::from_secs(12 * 3600),
+            max_backoff: Duration::from_secs(86_400),
+            max_full_text: 50,
+            resolve: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -248,31 +279,46 @@ fn de_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     parse_duration(&s).map_err(serde::de::Error::custom)
 }
 
-/// Parse "90s", "15m", "1h", "14d" (or a sum such as "1h30m").
+/// Like `de_duration`, but "0" (no wait at all) is allowed.
+fn de_duration_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let s = String::deserialize(d)?;
+    if matches!(s.trim(), "0" | "0s" | "0ms") {
+        return Ok(Duration::ZERO);
+    }
+    parse_duration(&s).map_err(serde::de::Error::custom)
+}
+
+/// Parse "90s", "15m", "1h", "14d", "250ms" (or a sum such as "1h30m").
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let expected = || format!("invalid duration {s:?}: expected a number and a unit s, m, h or d, such as \"15m\"");
-    let mut total = 0u64;
+    let expected =
+        || format!("invalid duration {s:?}: expected a number and a unit ms, s, m, h or d, such as \"15m\"");
+    let mut total_ms = 0u64;
     let mut digits = String::new();
-    for c in s.trim().chars() {
+    let mut chars = s.trim().chars().peekable();
+    while let Some(c) = chars.next() {
         if c.is_ascii_digit() {
             digits.push(c);
             continue;
         }
         let n: u64 = digits.parse().map_err(|_| expected())?;
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
+        let unit_ms = match c {
+            'm' if chars.peek() == Some(&'s') => {
+                chars.next();
+                1
+            }
+            's' => 1000,
+            'm' => 60_000,
+            'h' => 3_600_000,
+            'd' => 86_400_000,
             _ => return Err(expected()),
         };
-        total += n * unit;
+        total_ms += n * unit_ms;
         digits.clear();
     }
-    if !digits.is_empty() || total == 0 {
+    if !digits.is_empty() || total_ms == 0 {
         return Err(expected());
     }
-    Ok(Duration::from_secs(total))
+    Ok(Duration::from_millis(total_ms))
 }
 
 impl PipelineConfig {
@@ -305,15 +351,12 @@ impl PipelineConfig {
             if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(locate(&feed.url, format!("feed url {:?}: expected http or https", feed.url)));
             }
-            if feed.full_text {
-                return Err(locate(
-                    &feed.url,
-                    format!("feed {:?}: full_text = true is not supported yet; set it to false", feed.url),
-                ));
-            }
         }
         if self.fetch.per_host == 0 || self.fetch.concurrency == 0 {
             return Err(locate("[fetch]", "[fetch] concurrency and per_host must be at least 1".into()));
+        }
+        if self.fetch.min_poll > self.fetch.max_poll {
+            return Err(locate("[fetch]", "[fetch] min_poll must not be longer than max_poll".into()));
         }
         Ok(())
     }
@@ -404,6 +447,8 @@ outlet = "T"
     fn durations_parse() {
         assert_eq!(parse_duration("15m").unwrap(), Duration::from_secs(900));
         assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
         assert!(parse_duration("15").is_err());
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("3w").is_err());

@@ -1,18 +1,27 @@
 //! Language of an article: metadata first, then detection on the text.
 //!
-//! Feeds usually say their language (`<language>`, `xml:lang`, JSON Feed `language`), and
-//! pipelines may add a per-feed hint. Statistical detectors are unreliable on short texts and
-//! on several African languages (whatlang calls Swahili Shona, see CRATES.md), and the
-//! classifier applies a lexicon only to text of its language, so a wrong guess silently
-//! disables the right lexicon. Hence the order: the item's or feed's declared language, then
-//! the pipeline hint, then whatlang on the text; the confidence of the decision is stored.
+//! Feeds usually say their language (`<language>`, `xml:lang`, JSON Feed `language`), servers
+//! send `Content-Language`, article pages carry `<html lang>`; the parse stage passes what it
+//! found as `declared`. A declared code is taken as given when it is a real ISO 639 code (the
+//! Korea Times feed declares "US"). Otherwise the text decides: first its script when the
+//! script settles it ([`script`]: Amharic, Burmese, Bengali, Chinese …), then a statistical
+//! model (whatlang) for Latin, Cyrillic, Arabic and Devanagari text. Statistical detectors are
+//! unreliable on short texts and on several African languages (whatlang calls Swahili Shona,
+//! see CRATES.md), and the classifier applies a lexicon only to text of its language, so a
+//! wrong guess silently disables the right lexicon: the pipeline's per-feed `language` hint
+//! wins over a guess below [`CONFIDENT`]. The confidence of the decision is stored.
+
+pub mod script;
 
 use crate::model::Article;
+
+/// Detector confidence from which a guess beats the pipeline's per-feed hint.
+pub const CONFIDENT: f64 = 0.5;
 
 /// Where a language decision came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LangSource {
-    /// Declared by the item or the feed document.
+    /// Declared by the item, the feed document, the server or the page.
     Declared,
     /// The pipeline's per-feed `language` hint.
     Hint,
@@ -33,21 +42,28 @@ pub struct LangDecision {
     pub source: LangSource,
 }
 
-/// Decide the language of an article. `declared` is the item's or feed's declared language,
-/// `hint` the pipeline's.
+/// Decide the language of an article. `declared` is the feed's, server's or page's declared
+/// language (the item's own `lang` comes first), `hint` the pipeline's.
 pub fn decide(article: &Article, declared: Option<&str>, hint: Option<&str>) -> LangDecision {
     let item = (!article.lang.is_empty()).then_some(article.lang.as_str());
-    if let Some(code) = item.or(declared).and_then(normalize_code) {
+    let usable = |tag: &str| normalize_code(tag).filter(|c| is_language_code(c));
+    if let Some(code) = item.and_then(usable).or_else(|| declared.and_then(usable)) {
         return LangDecision { lang: code, confidence: 1.0, source: LangSource::Declared };
     }
-    if let Some(code) = hint.and_then(normalize_code) {
-        return LangDecision { lang: code, confidence: 1.0, source: LangSource::Hint };
+    let detected = detect(&article.classified_text());
+    match hint.and_then(usable) {
+        Some(code) if detected.confidence < CONFIDENT => {
+            LangDecision { lang: code, confidence: 1.0, source: LangSource::Hint }
+        }
+        _ => detected,
     }
-    detect(&article.classified_text())
 }
 
-/// Detect the language of a text with whatlang.
+/// Detect the language of a text: its script when that settles it, whatlang otherwise.
 pub fn detect(text: &str) -> LangDecision {
+    if let Some(g) = script::guess(text) {
+        return LangDecision { lang: g.lang.to_string(), confidence: g.confidence, source: LangSource::Detected };
+    }
     match whatlang::detect(text) {
         Some(info) => LangDecision {
             lang: iso639_1(info.lang().code()).to_string(),
@@ -56,6 +72,19 @@ pub fn detect(text: &str) -> LangDecision {
         },
         None => LangDecision { lang: "und".into(), confidence: 0.0, source: LangSource::Unknown },
     }
+}
+
+/// Whether `code` (lowercase, as [`normalize_code`] returns it) is an ISO 639-1 code, or a
+/// 639-3 code without a two-letter form that tocsin knows.
+pub fn is_language_code(code: &str) -> bool {
+    const ISO_639_1: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu \
+        cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id \
+        ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi \
+        mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd \
+        se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa \
+        wo xh yi yo za zh zu";
+    const ISO_639_3_ONLY: &[&str] = &["pcm", "fil", "ceb", "haw", "yue", "nso", "kri", "luo", "kam", "mer", "tir"];
+    (code.len() == 2 && ISO_639_1.split_whitespace().any(|c| c == code)) || ISO_639_3_ONLY.contains(&code)
 }
 
 /// `en-US`, `EN`, `fr_FR`, `eng` → `en`, `en`, `fr`, `en`. `None` for an empty or unusable tag.
@@ -165,6 +194,42 @@ mod tests {
         assert_eq!(normalize_code("swh").as_deref(), Some("sw"));
         assert_eq!(normalize_code("").as_deref(), None);
         assert_eq!(normalize_code("12").as_deref(), None);
+        assert!(is_language_code("sw") && is_language_code("pcm"));
+        assert!(!is_language_code("us"), "a country is not a language");
+    }
+
+    fn article(lang: &str, text: &str) -> Article {
+        Article {
+            id: String::new(),
+            url: String::new(),
+            canonical_url: String::new(),
+            feed_id: String::new(),
+            outlet: String::new(),
+            country: None,
+            title: String::new(),
+            text: text.into(),
+            published: chrono::Utc::now(),
+            published_is_fetch_time: false,
+            fetched: chrono::Utc::now(),
+            lang: lang.into(),
+            lang_confidence: 0.0,
+            authors: vec![],
+            tags: vec![],
+        }
+    }
+
+    #[test]
+    fn metadata_first_then_text_then_hint_over_a_weak_guess() {
+        let fr = "Le gouvernement a annoncé mardi une nouvelle réforme des retraites qui sera débattue.";
+        let d = decide(&article("", fr), Some("fr-FR"), Some("en"));
+        assert_eq!((d.lang.as_str(), d.source), ("fr", LangSource::Declared));
+        let d = decide(&article("", fr), Some("US"), None);
+        assert_eq!((d.lang.as_str(), d.source), ("fr", LangSource::Detected), "a bogus declaration is ignored");
+        let d = decide(&article("", fr), None, Some("sw"));
+        assert_eq!(d.lang, "fr", "a confident guess beats the hint");
+        let d = decide(&article("", "ok"), None, Some("sw"));
+        assert_eq!((d.lang.as_str(), d.source), ("sw", LangSource::Hint), "a weak guess loses to the hint");
+        assert_eq!(decide(&article("am", fr), None, None).lang, "am", "the item's own language comes first");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! The same article reached through `?utm_source=…`, a `#comments` fragment or an upper-case
 //! host is one article: we lowercase the host (the `url` crate does), drop the fragment and
-//! tracking parameters, and hash the result into the id.
+//! tracking parameters, and hash the result into the id. The same story republished under a
+//! new URL by the same outlet is caught by its [`title_key`] instead.
 
 use sha2::{Digest, Sha256};
 
@@ -12,7 +13,21 @@ fn is_tracking(key: &str) -> bool {
     k.starts_with("utm_")
         || matches!(
             k.as_str(),
-            "fbclid" | "gclid" | "dclid" | "msclkid" | "mc_cid" | "mc_eid" | "igshid" | "yclid" | "_ga" | "ref_src"
+            "fbclid"
+                | "gclid"
+                | "dclid"
+                | "msclkid"
+                | "mc_cid"
+                | "mc_eid"
+                | "igshid"
+                | "yclid"
+                | "_ga"
+                | "ref_src"
+                | "ocid"
+                | "cmpid"
+                | "at_medium"
+                | "at_campaign"
+                | "__twitter_impression"
         )
 }
 
@@ -38,6 +53,16 @@ pub fn stable_id(key: &str) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The key under which two articles of one outlet count as the same story: the outlet and the
+/// title, case-folded with spaces collapsed. `None` for an empty title (never a duplicate).
+pub fn title_key(outlet: &str, title: &str) -> Option<String> {
+    let folded: Vec<String> = title.split_whitespace().map(str::to_lowercase).collect();
+    if folded.is_empty() {
+        return None;
+    }
+    Some(stable_id(&format!("{}\u{0}{}", outlet.trim().to_lowercase(), folded.join(" "))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +81,12 @@ mod tests {
         assert_eq!(stable_id("a"), stable_id("a"));
         assert_ne!(stable_id("a"), stable_id("b"));
         assert_eq!(stable_id("a").len(), 32);
+    }
+
+    #[test]
+    fn title_keys_fold_case_and_space() {
+        assert_eq!(title_key("Herald", "Market  reopens"), title_key("herald", "market reopens "));
+        assert_ne!(title_key("Herald", "Market reopens"), title_key("Echo", "Market reopens"));
+        assert_eq!(title_key("Herald", "  "), None);
     }
 }

@@ -1,13 +1,22 @@
 //! Pipeline state in SQLite (`state.sqlite` under the data directory, WAL mode): per-feed
-//! fetch state and the articles already indexed with a hash of their content.
+//! fetch state ([`FeedState`]), the articles already indexed with a hash of their content and
+//! a title key for dedup ([`articles`]), and feeds imported from OPML ([`subscriptions`]).
 //!
 //! The index is committed before the state records what it holds, so a kill between the two
 //! only makes the next run re-index (an upsert by id: no duplicate), never lose, an article.
+//! The schema is versioned with `PRAGMA user_version`; older files are upgraded on open.
+
+pub mod articles;
+pub mod subscriptions;
 
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+pub use articles::{FeedStats, SeenArticle};
+
+use crate::fetch::FailureClass;
 
 /// Errors of the state store.
 pub type StoreError = rusqlite::Error;
@@ -29,6 +38,36 @@ pub struct FeedState {
     pub last_error: Option<String>,
     /// Failures in a row.
     pub consecutive_failures: u32,
+    /// The fetch URL that was permanently redirected (see `moved_to`).
+    pub moved_from: Option<String>,
+    /// Where `moved_from` permanently redirects: fetched instead while the feed's fetch URL is
+    /// still `moved_from`.
+    pub moved_to: Option<String>,
+    /// SHA-256 prefix of the last body, to skip a document that did not change even though
+    /// the server ignored the validators.
+    pub body_hash: Option<String>,
+    /// HTTP status of the last answer (none when the server was not reached).
+    pub last_status: Option<u16>,
+    /// Class of the last failure, which set the backoff.
+    pub failure_class: Option<FailureClass>,
+    /// When the feed should be polled next.
+    pub next_due: Option<DateTime<Utc>>,
+    /// The server asked us not to come back before this (`Retry-After`).
+    pub retry_until: Option<DateTime<Utc>>,
+    /// Recent publishing rate, items per day, from the dates of the last 7 days' items.
+    pub items_per_day: f64,
+    /// The feed's own title, from its last document.
+    pub title: Option<String>,
+}
+
+impl FeedState {
+    /// The URL to request for a feed whose configured fetch URL is `fetch_url`.
+    pub fn effective_url<'a>(&'a self, fetch_url: &'a str) -> &'a str {
+        match (&self.moved_from, &self.moved_to) {
+            (Some(from), Some(to)) if from == fetch_url => to,
+            _ => fetch_url,
+        }
+    }
 }
 
 /// The SQLite state of one pipeline.
@@ -37,7 +76,7 @@ pub struct Store {
     conn: Connection,
 }
 
-const SCHEMA: &str = "
+const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS feed_state (
     feed_id TEXT PRIMARY KEY,
     etag TEXT,
@@ -57,82 +96,123 @@ CREATE TABLE IF NOT EXISTS article_seen (
 );
 ";
 
+const SCHEMA_V2: &str = "
+ALTER TABLE feed_state ADD COLUMN moved_from TEXT;
+ALTER TABLE feed_state ADD COLUMN moved_to TEXT;
+ALTER TABLE feed_state ADD COLUMN body_hash TEXT;
+ALTER TABLE feed_state ADD COLUMN last_status INTEGER;
+ALTER TABLE feed_state ADD COLUMN failure_class TEXT;
+ALTER TABLE feed_state ADD COLUMN next_due TEXT;
+ALTER TABLE feed_state ADD COLUMN retry_until TEXT;
+ALTER TABLE feed_state ADD COLUMN items_per_day REAL NOT NULL DEFAULT 0;
+ALTER TABLE feed_state ADD COLUMN title TEXT;
+ALTER TABLE article_seen ADD COLUMN title_key TEXT;
+ALTER TABLE article_seen ADD COLUMN published TEXT;
+CREATE INDEX IF NOT EXISTS article_seen_feed ON article_seen (feed_id, published);
+CREATE INDEX IF NOT EXISTS article_seen_title ON article_seen (title_key);
+CREATE TABLE IF NOT EXISTS subscription (
+    url TEXT PRIMARY KEY,
+    outlet TEXT NOT NULL,
+    language TEXT,
+    country TEXT,
+    full_text INTEGER NOT NULL DEFAULT 0,
+    added TEXT NOT NULL
+);
+";
+
+const FEED_COLUMNS: &str = "feed_id, etag, last_modified, last_attempt, last_success, last_error, consecutive_failures, \
+     moved_from, moved_to, body_hash, last_status, failure_class, next_due, retry_until, items_per_day, title";
+
 impl Store {
-    /// Open (or create) the state file.
+    /// Open (or create, or upgrade) the state file.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(SCHEMA)?;
-        Ok(Store { conn })
+        let mut store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let tx = self.conn.transaction()?;
+        if version < 1 {
+            tx.execute_batch(SCHEMA_V1)?;
+        }
+        if version < 2 {
+            tx.execute_batch(SCHEMA_V2)?;
+        }
+        tx.pragma_update(None, "user_version", 2)?;
+        tx.commit()
     }
 
     /// The remembered state of a feed (default when never fetched).
     pub fn feed_state(&self, feed_id: &str) -> Result<FeedState, StoreError> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT etag, last_modified, last_attempt, last_success, last_error, consecutive_failures
-                 FROM feed_state WHERE feed_id = ?1",
-                [feed_id],
-                |r| {
-                    Ok(FeedState {
-                        feed_id: feed_id.to_string(),
-                        etag: r.get(0)?,
-                        last_modified: r.get(1)?,
-                        last_attempt: r.get(2)?,
-                        last_success: r.get(3)?,
-                        last_error: r.get(4)?,
-                        consecutive_failures: r.get(5)?,
-                    })
-                },
-            )
-            .optional()?;
+        let sql = format!("SELECT {FEED_COLUMNS} FROM feed_state WHERE feed_id = ?1");
+        let row = self.conn.query_row(&sql, [feed_id], feed_state_row).optional()?;
         Ok(row.unwrap_or_else(|| FeedState { feed_id: feed_id.to_string(), ..FeedState::default() }))
     }
 
-    /// Save a feed's state.
-    pub fn save_feed_state(&self, s: &FeedState) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO feed_state (feed_id, etag, last_modified, last_attempt, last_success, last_error, consecutive_failures)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT(feed_id) DO UPDATE SET etag = ?2, last_modified = ?3, last_attempt = ?4,
-                last_success = ?5, last_error = ?6, consecutive_failures = ?7",
-            params![s.feed_id, s.etag, s.last_modified, s.last_attempt, s.last_success, s.last_error, s.consecutive_failures],
-        )?;
-        Ok(())
-    }
-
-    /// The content hash recorded for an article, if it was indexed before.
-    pub fn seen_hash(&self, id: &str) -> Result<Option<String>, StoreError> {
-        self.conn.query_row("SELECT content_hash FROM article_seen WHERE id = ?1", [id], |r| r.get(0)).optional()
-    }
-
-    /// Record articles as indexed, in one transaction. Call after the index commit.
-    pub fn mark_seen<'a>(
-        &mut self,
-        rows: impl IntoIterator<Item = (&'a str, &'a str, &'a str, &'a str)>,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    /// Save feeds' states in one transaction.
+    pub fn save_feed_states<'a>(&mut self, states: impl IntoIterator<Item = &'a FeedState>) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
-            let mut stmt = tx.prepare(
-                "INSERT INTO article_seen (id, feed_id, content_hash, level, first_seen, last_seen)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-                 ON CONFLICT(id) DO UPDATE SET content_hash = ?3, level = ?4, last_seen = ?5",
-            )?;
-            for (id, feed, hash, level) in rows {
-                stmt.execute(params![id, feed, hash, level, now])?;
+            let mut stmt = tx.prepare(&format!(
+                "INSERT OR REPLACE INTO feed_state ({FEED_COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+            ))?;
+            for s in states {
+                stmt.execute(params![
+                    s.feed_id,
+                    s.etag,
+                    s.last_modified,
+                    s.last_attempt,
+                    s.last_success,
+                    s.last_error,
+                    s.consecutive_failures,
+                    s.moved_from,
+                    s.moved_to,
+                    s.body_hash,
+                    s.last_status,
+                    s.failure_class.map(FailureClass::as_str),
+                    s.next_due,
+                    s.retry_until,
+                    s.items_per_day,
+                    s.title,
+                ])?;
             }
         }
         tx.commit()
     }
 
-    /// Number of articles recorded.
-    pub fn seen_count(&self) -> Result<u64, StoreError> {
-        self.conn.query_row("SELECT COUNT(*) FROM article_seen", [], |r| r.get(0))
+    /// Save one feed's state.
+    pub fn save_feed_state(&mut self, s: &FeedState) -> Result<(), StoreError> {
+        self.save_feed_states([s])
     }
+}
+
+fn feed_state_row(r: &Row<'_>) -> rusqlite::Result<FeedState> {
+    let class: Option<String> = r.get(11)?;
+    Ok(FeedState {
+        feed_id: r.get(0)?,
+        etag: r.get(1)?,
+        last_modified: r.get(2)?,
+        last_attempt: r.get(3)?,
+        last_success: r.get(4)?,
+        last_error: r.get(5)?,
+        consecutive_failures: r.get(6)?,
+        moved_from: r.get(7)?,
+        moved_to: r.get(8)?,
+        body_hash: r.get(9)?,
+        last_status: r.get(10)?,
+        failure_class: class.as_deref().and_then(FailureClass::from_name),
+        next_due: r.get(12)?,
+        retry_until: r.get(13)?,
+        items_per_day: r.get(14)?,
+        title: r.get(15)?,
+    })
 }
 
 #[cfg(test)]
@@ -140,22 +220,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn feed_state_round_trips_and_seen_upserts() {
+    fn feed_state_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(&dir.path().join("state.sqlite")).unwrap();
         let mut st = s.feed_state("http://x/rss").unwrap();
         assert_eq!(st.consecutive_failures, 0);
         st.etag = Some("\"abc\"".into());
         st.consecutive_failures = 2;
+        st.failure_class = Some(FailureClass::Temporary);
         st.last_success = Some(Utc::now());
+        st.items_per_day = 3.5;
         s.save_feed_state(&st).unwrap();
-        assert_eq!(s.feed_state("http://x/rss").unwrap().etag.as_deref(), Some("\"abc\""));
-        s.mark_seen([("a", "f", "h1", "none"), ("b", "f", "h2", "watch")], Utc::now()).unwrap();
-        s.mark_seen([("a", "f", "h3", "alert")], Utc::now()).unwrap();
-        assert_eq!(s.seen_count().unwrap(), 2);
-        assert_eq!(s.seen_hash("a").unwrap().as_deref(), Some("h3"));
         drop(s);
         let s = Store::open(&dir.path().join("state.sqlite")).unwrap();
-        assert_eq!(s.seen_count().unwrap(), 2, "state persists across opens");
+        assert_eq!(s.feed_state("http://x/rss").unwrap(), st, "state persists across opens");
+    }
+
+    #[test]
+    fn a_version_1_file_is_upgraded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(SCHEMA_V1).unwrap();
+        old.execute("INSERT INTO feed_state (feed_id, etag) VALUES ('f', 'e')", []).unwrap();
+        drop(old);
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.feed_state("f").unwrap().etag.as_deref(), Some("e"));
+    }
+
+    #[test]
+    fn a_moved_feed_is_fetched_at_its_new_url_until_the_config_changes() {
+        let st = FeedState {
+            moved_from: Some("http://a/rss".into()),
+            moved_to: Some("http://b/rss".into()),
+            ..FeedState::default()
+        };
+        assert_eq!(st.effective_url("http://a/rss"), "http://b/rss");
+        assert_eq!(st.effective_url("http://c/rss"), "http://c/rss");
     }
 }

@@ -1,0 +1,108 @@
+//! Writing systems that settle the language by themselves (Ethiopic → Amharic, Myanmar →
+//! Burmese, Bengali, Hangul, Thai …), before any statistical model is asked.
+//!
+//! Statistical detectors are weakest exactly where tocsin needs them (Amharic and Burmese have
+//! no lingua model at all), while counting letters by Unicode block is exact for scripts used
+//! by essentially one language. Scripts shared by many languages (Latin, Cyrillic, Arabic,
+//! Devanagari) are left to the model.
+
+/// A language read off the script of a text, with its confidence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScriptGuess {
+    /// ISO 639-1 code.
+    pub lang: &'static str,
+    /// Confidence in 0..1 (below 1 where a minority language shares the script).
+    pub confidence: f64,
+}
+
+/// Scripts that (nearly) identify one language: block range, language, confidence.
+const SINGLE_LANGUAGE_SCRIPTS: &[(u32, u32, &str, f64)] = &[
+    (0x1200, 0x139F, "am", 0.85), // Ethiopic: also Tigrinya
+    (0x2D80, 0x2DDF, "am", 0.85),
+    (0x1000, 0x109F, "my", 0.95), // Myanmar: also Shan, Mon
+    (0x0980, 0x09FF, "bn", 0.95), // Bengali: also Assamese
+    (0xAC00, 0xD7AF, "ko", 0.99),
+    (0x1100, 0x11FF, "ko", 0.99),
+    (0x3040, 0x30FF, "ja", 0.99), // kana
+    (0x0E00, 0x0E7F, "th", 0.99),
+    (0x0370, 0x03FF, "el", 0.99),
+    (0x0590, 0x05FF, "he", 0.9), // also Yiddish
+    (0x10A0, 0x10FF, "ka", 0.99),
+    (0x0530, 0x058F, "hy", 0.99),
+    (0x1780, 0x17FF, "km", 0.99),
+    (0x0E80, 0x0EFF, "lo", 0.99),
+    (0x0A80, 0x0AFF, "gu", 0.99),
+    (0x0A00, 0x0A7F, "pa", 0.99),
+    (0x0B00, 0x0B7F, "or", 0.99),
+    (0x0B80, 0x0BFF, "ta", 0.99),
+    (0x0C00, 0x0C7F, "te", 0.99),
+    (0x0C80, 0x0CFF, "kn", 0.99),
+    (0x0D00, 0x0D7F, "ml", 0.99),
+    (0x0D80, 0x0DFF, "si", 0.99),
+    (0x0F00, 0x0FFF, "bo", 0.99),
+];
+
+fn is_han(c: u32) -> bool {
+    (0x4E00..=0x9FFF).contains(&c) || (0x3400..=0x4DBF).contains(&c) || (0xF900..=0xFAFF).contains(&c)
+}
+
+/// The language of `text` when more than half its letters are in a single-language script.
+/// Han without kana is Chinese; Han with kana is Japanese.
+pub fn guess(text: &str) -> Option<ScriptGuess> {
+    let mut letters = 0usize;
+    let mut han = 0usize;
+    let mut counts = [0usize; SINGLE_LANGUAGE_SCRIPTS.len()];
+    for c in text.chars().filter(|c| c.is_alphabetic()).take(2000) {
+        letters += 1;
+        let cp = c as u32;
+        if is_han(cp) {
+            han += 1;
+        } else if let Some(i) = SINGLE_LANGUAGE_SCRIPTS.iter().position(|(lo, hi, _, _)| (*lo..=*hi).contains(&cp)) {
+            counts[i] += 1;
+        }
+    }
+    if letters == 0 {
+        return None;
+    }
+    let kana = SINGLE_LANGUAGE_SCRIPTS
+        .iter()
+        .zip(&counts)
+        .filter(|((_, _, l, _), _)| *l == "ja")
+        .map(|(_, n)| n)
+        .sum::<usize>();
+    if han * 2 > letters && kana * 20 < han {
+        return Some(ScriptGuess { lang: "zh", confidence: 0.95 });
+    }
+    let mut by_lang: Vec<(&'static str, f64, usize)> = Vec::new();
+    for ((_, _, lang, conf), n) in SINGLE_LANGUAGE_SCRIPTS.iter().zip(&counts) {
+        match by_lang.iter_mut().find(|(l, _, _)| l == lang) {
+            Some(e) => e.2 += n,
+            None => by_lang.push((lang, *conf, *n)),
+        }
+    }
+    if let Some(ja) = by_lang.iter_mut().find(|(l, _, _)| *l == "ja") {
+        ja.2 += if kana > 0 { han } else { 0 };
+    }
+    by_lang
+        .into_iter()
+        .max_by_key(|(_, _, n)| *n)
+        .filter(|(_, _, n)| n * 2 > letters)
+        .map(|(lang, confidence, _)| ScriptGuess { lang, confidence })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_language_scripts() {
+        assert_eq!(guess("የኢትዮጵያ መንግሥት ዛሬ አስታወቀ").unwrap().lang, "am");
+        assert_eq!(guess("မြန်မာနိုင်ငံ အစိုးရ").unwrap().lang, "my");
+        assert_eq!(guess("বাংলাদেশ সরকার আজ ঘোষণা করেছে").unwrap().lang, "bn");
+        assert_eq!(guess("政府今天宣布了新的计划").unwrap().lang, "zh");
+        assert_eq!(guess("政府は今日、新しい計画を発表しました").unwrap().lang, "ja");
+        assert_eq!(guess("The government said today"), None, "Latin is for the model");
+        assert_eq!(guess("Правительство объявило"), None);
+        assert_eq!(guess("12 345 !!"), None);
+    }
+}
