@@ -7,4 +7,5 @@ mod lexicons;
 mod pipeline;
 mod search;
 mod trends;
+mod fetch;
 mod util;
