@@ -8,4 +8,5 @@ mod pipeline;
 mod search;
 mod trends;
 mod fetch;
+mod real_feeds;
 mod util;
