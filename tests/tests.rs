@@ -3,6 +3,7 @@
 
 mod cli;
 mod demo;
+mod lexicon_tools;
 mod lexicons;
 mod pipeline;
 mod search;

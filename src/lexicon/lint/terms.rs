@@ -1,0 +1,162 @@
+//! Checks of single patterns and of pairs with the same pattern: literals that normalisation
+//! empties or bends, regexes that spell what the normalised text never contains, duplicates.
+
+use std::collections::HashMap;
+
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+use super::{Code, Diagnostic, Entries, Entry, at};
+use crate::classify::normalize::normalize_for_regex;
+
+/// Literal and regex patterns that cannot work as written.
+pub(super) fn check_patterns(entries: &Entries, out: &mut Vec<Diagnostic>) {
+    for e in &entries.list {
+        let origin = &e.term.origin;
+        if let (Some(literal), Some(pattern)) = (&e.term.spec.literal, &e.pattern) {
+            if pattern.is_empty() {
+                out.push(Diagnostic::at(
+                    origin,
+                    Code::NeverMatches,
+                    format!("`match = {literal:?}` can never match: nothing is left after normalisation (letters and digits are what match)"),
+                ));
+                continue;
+            }
+            let body = literal.trim_end().trim_end_matches('*');
+            if body.contains('*') {
+                out.push(Diagnostic::at(
+                    origin,
+                    Code::WildcardNotAtEnd,
+                    format!("`*` only works at the end of a literal: {literal:?} matches the words {pattern:?}"),
+                ));
+            }
+            let operators: String = body.chars().filter(|c| "()[]{}|\\?+^$".contains(*c)).collect();
+            if !operators.is_empty() {
+                out.push(Diagnostic::at(
+                    origin,
+                    Code::RegexSyntaxInMatch,
+                    format!(
+                        "{operators:?} are not operators in `match`: normalisation makes {literal:?} the words {pattern:?}; use `regex` for alternatives"
+                    ),
+                ));
+            }
+        } else if let Some(source) = &e.term.spec.regex {
+            let unseen = unnormalised_regex_parts(source);
+            if !unseen.is_empty() {
+                out.push(Diagnostic::at(
+                    origin,
+                    Code::RegexUnnormalised,
+                    format!(
+                        "regex {source:?} spells {} which the normalised text never contains (it is lowercase, NFKC, without invisible characters or Arabic vowel marks, with ’ as ' and single spaces)",
+                        unseen.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Parts of a regex that cannot occur in the regex view of a text: literal characters that
+/// [`normalize_for_regex`] changes, and small classes made only of such characters.
+pub fn unnormalised_regex_parts(source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if let Ok(hir) = regex_syntax::Parser::new().parse(source) {
+        walk_hir(&hir, &mut found);
+    }
+    found.dedup();
+    found
+}
+
+fn walk_hir(hir: &Hir, found: &mut Vec<String>) {
+    match hir.kind() {
+        HirKind::Literal(lit) => {
+            if let Ok(text) = std::str::from_utf8(&lit.0) {
+                unnormalised_chars(text, found);
+            }
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let chars: Vec<char> = class.iter().flat_map(|r| r.start()..=r.end()).take(65).collect();
+            if chars.len() <= 64 && chars.iter().all(|&c| changed_by_normalisation(&c.to_string())) {
+                found.push(format!("the class {}", hir));
+            }
+        }
+        HirKind::Repetition(r) => walk_hir(&r.sub, found),
+        HirKind::Capture(c) => walk_hir(&c.sub, found),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().for_each(|h| walk_hir(h, found)),
+        _ => {}
+    }
+}
+
+/// Each character (with its combining marks) that the regex view would write differently.
+fn unnormalised_chars(text: &str, found: &mut Vec<String>) {
+    if text.contains("  ") {
+        found.push("two spaces in a row".into());
+    }
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let mut group = c.to_string();
+        while let Some(&m) = chars.peek().filter(|m| unicode_normalization::char::is_combining_mark(**m)) {
+            group.push(m);
+            chars.next();
+        }
+        if group != " " && changed_by_normalisation(&group) {
+            let shown = normalize_for_regex(&group).text;
+            found.push(format!("{group:?} (the text has {shown:?})"));
+        }
+    }
+}
+
+fn changed_by_normalisation(group: &str) -> bool {
+    normalize_for_regex(group).text != group
+}
+
+/// Two terms that apply to the same texts with the same pattern both fire on every match.
+pub(super) fn check_duplicates(entries: &Entries, out: &mut Vec<Diagnostic>) {
+    let mut groups: HashMap<(bool, &str), Vec<&Entry>> = HashMap::new();
+    for e in &entries.list {
+        let key = match (&e.pattern, &e.term.spec.regex) {
+            (Some(p), _) if !p.is_empty() => (false, p.as_str()),
+            (None, Some(r)) => (true, r.as_str()),
+            _ => continue,
+        };
+        groups.entry(key).or_default().push(e);
+    }
+    for ((is_regex, pattern), group) in groups {
+        for (j, later) in group.iter().enumerate() {
+            let Some(first) = group[..j].iter().find(|e| e.scope.overlaps(later.scope)) else { continue };
+            let (t, f) = (later.term, first.term);
+            let stems = if later.stem != first.stem {
+                format!("; a trailing `*` only widens one of them, both fire on {pattern:?}")
+            } else {
+                String::new()
+            };
+            let what = if is_regex { "regex" } else { "normalised pattern" };
+            let language = if later.scope.universal { "*" } else { later.scope.language };
+            if t.spec.category == f.spec.category {
+                out.push(Diagnostic::at(
+                    &t.origin,
+                    Code::DuplicateTerm,
+                    format!(
+                        "{:?} duplicates {:?} at {} (same {what} {pattern:?}, language {language}, category {}){stems}: both count, so the word weighs twice",
+                        t.label(),
+                        f.label(),
+                        at(&f.origin),
+                        t.spec.category
+                    ),
+                ));
+            } else {
+                out.push(Diagnostic::at(
+                    &t.origin,
+                    Code::DuplicatePattern,
+                    format!(
+                        "{:?} ({}) has the same {what} {pattern:?} as {:?} ({}) at {}{stems}: the words count in both categories",
+                        t.label(),
+                        t.spec.category,
+                        f.label(),
+                        f.spec.category,
+                        at(&f.origin)
+                    ),
+                ));
+            }
+        }
+    }
+}
