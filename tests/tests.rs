@@ -10,4 +10,5 @@ mod search;
 mod trends;
 mod fetch;
 mod real_feeds;
+mod lang_accuracy;
 mod util;
