@@ -109,7 +109,8 @@ codes! {
     BadRule = "bad-rule", Error;
     /// A lexicon, term or rule id used twice, or a term id that is also a category name.
     DuplicateId = "duplicate-id", Error;
-    /// Two terms with the same normalised pattern, language and category.
+    /// Two terms of one language and category that fire on the same words: the same
+    /// normalised pattern or regex, or a regex that matches all of a literal's words.
     DuplicateTerm = "duplicate-term", Error;
     /// A literal that normalises to nothing.
     NeverMatches = "never-matches", Error;
@@ -123,7 +124,7 @@ codes! {
     RuleReferencesNothing = "rule-references-nothing", Error;
     /// `unless` names a category that is not a context cue.
     UnlessNotCue = "unless-not-cue", Error;
-    /// Two terms with the same normalised pattern and language in different categories.
+    /// Two terms that fire on the same words, as for `duplicate-term`, in different categories.
     DuplicatePattern = "duplicate-pattern", Warning;
     /// A `*` that is not at the end of a literal (it becomes a word separator).
     WildcardNotAtEnd = "wildcard-not-at-end", Warning;
@@ -336,6 +337,7 @@ pub fn lint_set(set: &LexiconSet) -> Vec<Diagnostic> {
     references::check_ids(set, &mut out);
     terms::check_patterns(&entries, &mut out);
     terms::check_duplicates(&entries, &mut out);
+    terms::check_regex_covers_literal(&entries, &mut out);
     shadowing::check_shadowing(&entries, &mut out);
     references::check_rules(set, &entries, &mut out);
     references::check_documentation(set, &mut out);

@@ -123,40 +123,61 @@ pub(super) fn check_duplicates(entries: &Entries, out: &mut Vec<Diagnostic>) {
     for ((is_regex, pattern), group) in groups {
         for (j, later) in group.iter().enumerate() {
             let Some(first) = group[..j].iter().find(|e| e.scope.overlaps(later.scope)) else { continue };
-            let (t, f) = (later.term, first.term);
-            let stems = if later.stem != first.stem {
-                format!("; a trailing `*` only widens one of them, both fire on {pattern:?}")
-            } else {
-                String::new()
-            };
             let what = if is_regex { "regex" } else { "normalised pattern" };
             let language = if later.scope.universal { "*" } else { later.scope.language };
-            if t.spec.category == f.spec.category {
-                out.push(Diagnostic::at(
-                    &t.origin,
-                    Code::DuplicateTerm,
-                    format!(
-                        "{:?} duplicates {:?} at {} (same {what} {pattern:?}, language {language}, category {}){stems}: both count, so the word weighs twice",
-                        t.label(),
-                        f.label(),
-                        at(&f.origin),
-                        t.spec.category
-                    ),
-                ));
-            } else {
-                out.push(Diagnostic::at(
-                    &t.origin,
-                    Code::DuplicatePattern,
-                    format!(
-                        "{:?} ({}) has the same {what} {pattern:?} as {:?} ({}) at {}{stems}: the words count in both categories",
-                        t.label(),
-                        t.spec.category,
-                        f.label(),
-                        f.spec.category,
-                        at(&f.origin)
-                    ),
-                ));
+            let mut why = format!("same {what} {pattern:?}, language {language}");
+            if later.stem != first.stem {
+                why += &format!("; a trailing `*` only widens one of them, both fire on {pattern:?}");
+            }
+            push_pair(out, later, first, &why);
+        }
+    }
+}
+
+/// A regex that matches the whole of a literal's words fires wherever the literal does.
+pub(super) fn check_regex_covers_literal(entries: &Entries, out: &mut Vec<Diagnostic>) {
+    let literals: Vec<&Entry> =
+        entries.list.iter().filter(|e| e.pattern.as_ref().is_some_and(|p| !p.is_empty())).collect();
+    for r in entries.list.iter().filter(|e| e.term.spec.regex.is_some()) {
+        let covered: Vec<&&Entry> = literals.iter().filter(|l| l.scope.overlaps(r.scope)).collect();
+        let source = r.term.spec.regex.as_deref().unwrap_or_default();
+        let Ok(whole) = regex::Regex::new(&format!("^(?:{source})$")) else { continue };
+        for l in covered {
+            let pattern = l.pattern.as_deref().unwrap_or_default();
+            if whole.is_match(pattern) {
+                push_pair(out, r, l, &format!("the regex matches all of the words {pattern:?}, so both fire on them"));
             }
         }
     }
+}
+
+/// Report `later` as firing together with `first`: an error in one category (the words weigh
+/// twice), a warning across categories (they count in both).
+fn push_pair(out: &mut Vec<Diagnostic>, later: &Entry, first: &Entry, why: &str) {
+    let (t, f) = (later.term, first.term);
+    let (code, message) = if t.spec.category == f.spec.category {
+        (
+            Code::DuplicateTerm,
+            format!(
+                "{:?} duplicates {:?} at {} ({why}; category {}): both count, so the words weigh twice",
+                t.label(),
+                f.label(),
+                at(&f.origin),
+                t.spec.category
+            ),
+        )
+    } else {
+        (
+            Code::DuplicatePattern,
+            format!(
+                "{:?} ({}) fires with {:?} ({}) at {} ({why}): the words count in both categories",
+                t.label(),
+                t.spec.category,
+                f.label(),
+                f.spec.category,
+                at(&f.origin)
+            ),
+        )
+    };
+    out.push(Diagnostic::at(&t.origin, code, message));
 }

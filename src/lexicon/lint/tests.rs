@@ -65,6 +65,17 @@ fn duplicates_are_found_within_and_across_files_by_normalised_pattern() {
 }
 
 #[test]
+fn a_regex_that_matches_a_whole_literal_duplicates_it() {
+    let body = term("kill them", "violence")
+        + &term("re:kill (them|all)", "violence")
+        + &term("re:kill", "threat")
+        + &term("re:kill them now", "violence");
+    let (found, messages) = lint(&[("en/a.toml", lex("en-a", "en", &body))]);
+    assert_eq!(only(&found, Code::DuplicateTerm), [("en/a.toml".into(), Some(13))], "{messages:?}");
+    assert!(only(&found, Code::DuplicatePattern).is_empty(), "{messages:?}");
+}
+
+#[test]
 fn a_universal_lexicon_duplicates_every_language() {
     let u = "[lexicon]\nid = \"names\"\nlanguage = \"en\"\nuniversal = true\nsources = [\"t\"]\nlicence = \"t\"\n"
         .to_string()
@@ -88,6 +99,9 @@ fn regexes_spelling_what_the_text_never_contains_are_reported() {
     for (regex, flagged) in [
         ("Kill them", true),
         ("qu’ils", true),
+        ("اقتُلوهم", true),
+        ("e\u{301}trangers", true),
+        ("stra(ß|ss)e", true),
         ("kill\\tthem", true),
         ("[A-Z]+ out", true),
         ("(?i)Kill them", false),
