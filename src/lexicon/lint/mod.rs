@@ -130,6 +130,9 @@ codes! {
     WildcardNotAtEnd = "wildcard-not-at-end", Warning;
     /// A literal with regex operators, which normalisation turns into spaces.
     RegexSyntaxInMatch = "regex-syntax-in-match", Warning;
+    /// A literal with symbols (emoji, currency signs …) that normalisation removes, so the
+    /// term matches the remaining words without them.
+    RemovedCharacters = "removed-characters", Warning;
     /// A regex that spells characters the normalised text never contains (capitals, curly
     /// apostrophes, Arabic vowel marks, decomposed accents, tabs).
     RegexUnnormalised = "regex-unnormalised", Warning;

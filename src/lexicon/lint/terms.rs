@@ -6,52 +6,71 @@ use std::collections::HashMap;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 use super::{Code, Diagnostic, Entries, Entry, at};
-use crate::classify::normalize::normalize_for_regex;
+use crate::classify::normalize::{normalize, normalize_for_regex};
 
 /// Literal and regex patterns that cannot work as written.
 pub(super) fn check_patterns(entries: &Entries, out: &mut Vec<Diagnostic>) {
     for e in &entries.list {
-        let origin = &e.term.origin;
-        if let (Some(literal), Some(pattern)) = (&e.term.spec.literal, &e.pattern) {
-            if pattern.is_empty() {
-                out.push(Diagnostic::at(
-                    origin,
-                    Code::NeverMatches,
-                    format!("`match = {literal:?}` can never match: nothing is left after normalisation (letters and digits are what match)"),
-                ));
-                continue;
-            }
-            let body = literal.trim_end().trim_end_matches('*');
-            if body.contains('*') {
-                out.push(Diagnostic::at(
-                    origin,
-                    Code::WildcardNotAtEnd,
-                    format!("`*` only works at the end of a literal: {literal:?} matches the words {pattern:?}"),
-                ));
-            }
-            let operators: String = body.chars().filter(|c| "()[]{}|\\?+^$".contains(*c)).collect();
-            if !operators.is_empty() {
-                out.push(Diagnostic::at(
-                    origin,
-                    Code::RegexSyntaxInMatch,
-                    format!(
-                        "{operators:?} are not operators in `match`: normalisation makes {literal:?} the words {pattern:?}; use `regex` for alternatives"
-                    ),
-                ));
-            }
-        } else if let Some(source) = &e.term.spec.regex {
-            let unseen = unnormalised_regex_parts(source);
-            if !unseen.is_empty() {
-                out.push(Diagnostic::at(
-                    origin,
-                    Code::RegexUnnormalised,
-                    format!(
-                        "regex {source:?} spells {} which the normalised text never contains (it is lowercase, NFKC, without invisible characters or Arabic vowel marks, with ’ as ' and single spaces)",
-                        unseen.join(", ")
-                    ),
-                ));
-            }
+        match (&e.term.spec.literal, &e.pattern, &e.term.spec.regex) {
+            (Some(literal), Some(pattern), _) => check_literal(e, literal, pattern, out),
+            (None, _, Some(source)) => check_regex_view(e, source, out),
+            _ => {}
         }
+    }
+}
+
+/// Regex operators, which a literal does not have.
+const OPERATORS: &str = "()[]{}|\\?+^$";
+
+fn check_literal(e: &Entry, literal: &str, pattern: &str, out: &mut Vec<Diagnostic>) {
+    let origin = &e.term.origin;
+    if pattern.is_empty() {
+        let message = format!(
+            "`match = {literal:?}` can never match: nothing is left after normalisation (letters and digits are what match; a regex can match symbols and emoji)"
+        );
+        out.push(Diagnostic::at(origin, Code::NeverMatches, message));
+        return;
+    }
+    let body = literal.trim_end().trim_end_matches('*');
+    if body.contains('*') {
+        let message = format!("`*` only works at the end of a literal: {literal:?} matches the words {pattern:?}");
+        out.push(Diagnostic::at(origin, Code::WildcardNotAtEnd, message));
+    }
+    let operators: String = body.chars().filter(|c| OPERATORS.contains(*c)).collect();
+    if !operators.is_empty() {
+        let message = format!(
+            "{operators:?} are not operators in `match`: normalisation makes {literal:?} the words {pattern:?}; use `regex` for alternatives"
+        );
+        out.push(Diagnostic::at(origin, Code::RegexSyntaxInMatch, message));
+    }
+    let removed: String = body.chars().filter(|&c| removed_symbol(c)).collect();
+    if !removed.is_empty() {
+        let message = format!(
+            "normalisation removes {removed:?} from a literal (only letters, digits and marks match): {literal:?} matches the words {pattern:?} wherever they stand; a regex keeps symbols"
+        );
+        out.push(Diagnostic::at(origin, Code::RemovedCharacters, message));
+    }
+}
+
+/// A symbol (emoji, currency, arrows …) that normalisation drops, unlike the punctuation and
+/// spaces that are meant to separate words.
+fn removed_symbol(c: char) -> bool {
+    let separator = c.is_whitespace()
+        || c.is_ascii_punctuation()
+        || ('\u{2000}'..='\u{206F}').contains(&c)
+        || ('\u{3000}'..='\u{303F}').contains(&c)
+        || matches!(c, '«' | '»' | '¡' | '¿' | '·' | '\u{00AD}' | '\u{FEFF}' | '،' | '؛' | '؟' | '।' | '॥');
+    !separator && normalize(&c.to_string(), false).text.is_empty()
+}
+
+fn check_regex_view(e: &Entry, source: &str, out: &mut Vec<Diagnostic>) {
+    let unseen = unnormalised_regex_parts(source);
+    if !unseen.is_empty() {
+        let message = format!(
+            "regex {source:?} spells {} which the normalised text never contains (it is lowercase, NFKC, without invisible characters or Arabic vowel marks, with ’ as ' and single spaces)",
+            unseen.join(", ")
+        );
+        out.push(Diagnostic::at(&e.term.origin, Code::RegexUnnormalised, message));
     }
 }
 

@@ -86,11 +86,16 @@ fn a_universal_lexicon_duplicates_every_language() {
 
 #[test]
 fn literals_that_normalisation_empties_or_bends_are_reported() {
-    let body = term("!!!", "violence") + &term("ext*rminate", "violence") + &term("kill (them|him)", "violence");
+    let body = term("!!!", "violence")
+        + &term("ext*rminate", "violence")
+        + &term("kill (them|him)", "violence")
+        + &term("🔪 them", "violence")
+        + &term("qu’ils « partent »", "violence");
     let (found, messages) = lint(&[("en/a.toml", lex("en-a", "en", &body))]);
     assert_eq!(only(&found, Code::NeverMatches), [("en/a.toml".into(), Some(7))]);
     assert_eq!(only(&found, Code::WildcardNotAtEnd), [("en/a.toml".into(), Some(13))]);
     assert_eq!(only(&found, Code::RegexSyntaxInMatch), [("en/a.toml".into(), Some(19))]);
+    assert_eq!(only(&found, Code::RemovedCharacters), [("en/a.toml".into(), Some(25))], "{messages:?}");
     assert!(messages.iter().any(|m| m.contains("\"kill them him\"")), "{messages:?}");
 }
 
