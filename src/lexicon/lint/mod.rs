@@ -1,5 +1,5 @@
-//! `tocsin lexicon lint`: every mistake an analyst can make in a lexicon, found without
-//! running a single example.
+//! `tocsin lexicon lint`: the mistakes lexicons collect, found without running a single
+//! example, so analysts see all of them at once and before a pipeline refuses to start.
 //!
 //! Loading ([`super::LexiconSet::load_paths`]) stops at the first kind of mistake and says
 //! nothing about terms that load but cannot work. Lint reads leniently — a file that does not
@@ -25,8 +25,8 @@
 //! category are lost there, and rules that need A's category do not see it). A is also lost
 //! where the text only begins like B — `kill them` hides `kill` in "kill themselves", because
 //! the automaton picks the longer candidate before the word-boundary check rejects it.
-//! [`Code::Shadowed`] reports B of a language A applies to (the brief's "same language");
-//! [`Code::ShadowedByOtherLanguage`] reports B of another language, which still wins the
+//! [`Code::Shadowed`] reports a B that applies to A's language (any category: the loss is the
+//! same); [`Code::ShadowedByOtherLanguage`] reports B of another language, which still wins the
 //! automaton's choice and is then dropped for the text's language, so A disappears from text
 //! in its own language wherever the foreign phrase occurs.
 
@@ -59,6 +59,16 @@ pub enum Severity {
     Error,
     /// It works, but probably not as meant.
     Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`, as printed and serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 /// Declares [`Code`] from one table: variant, stable name, severity and meaning.
@@ -209,16 +219,7 @@ impl fmt::Display for Diagnostic {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        write!(f, ": {} [{}] {}", self.severity_word(), self.code, self.message)
-    }
-}
-
-impl Diagnostic {
-    fn severity_word(&self) -> &'static str {
-        match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
+        write!(f, ": {} [{}] {}", self.severity.as_str(), self.code, self.message)
     }
 }
 

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::{Code, Diagnostic, Entries, Entry, LexiconSet, Origin, Rule, Scope, at};
 
+/// Every lexicon says where its terms come from and under which licence.
 pub(super) fn check_metadata(set: &LexiconSet, out: &mut Vec<Diagnostic>) {
     for lex in &set.lexicons {
         if lex.meta.sources.iter().all(|s| s.trim().is_empty()) {
@@ -24,6 +25,7 @@ pub(super) fn check_metadata(set: &LexiconSet, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Lexicon, term and rule ids are unique; a term id that is a category name is unreachable.
 pub(super) fn check_ids(set: &LexiconSet, out: &mut Vec<Diagnostic>) {
     let mut lexicon_ids: HashMap<&str, &Path> = HashMap::new();
     let mut term_ids: HashMap<&str, &Origin> = HashMap::new();
@@ -56,7 +58,7 @@ pub(super) fn check_ids(set: &LexiconSet, out: &mut Vec<Diagnostic>) {
             }
         }
         for r in &lex.rules {
-            if let Some(first) = rule_ids.insert(&r.spec.id, &r.origin) {
+            if let Some(first) = rule_ids.get(r.spec.id.as_str()) {
                 out.push(Diagnostic::at(
                     &r.origin,
                     Code::DuplicateId,
@@ -66,6 +68,8 @@ pub(super) fn check_ids(set: &LexiconSet, out: &mut Vec<Diagnostic>) {
                         at(first)
                     ),
                 ));
+            } else {
+                rule_ids.insert(&r.spec.id, &r.origin);
             }
         }
     }
@@ -186,6 +190,7 @@ fn check_unless(set: &LexiconSet, entries: &Entries, scope: Scope, rule: &Rule, 
     }
 }
 
+/// Every term and rule says why it matters and carries examples `lexicon test` can check.
 pub(super) fn check_documentation(set: &LexiconSet, out: &mut Vec<Diagnostic>) {
     for lex in &set.lexicons {
         let terms = lex.terms.iter().map(|t| ("term", t.label(), &t.spec.note, &t.spec.examples, &t.origin));
