@@ -31,9 +31,12 @@ fn feed() -> FeedConfig {
     }
 }
 
-/// The documents of a set with the article count each gives, read once.
-fn set(name: &str) -> &'static Vec<(Vec<u8>, usize)> {
-    static SETS: OnceLock<std::collections::HashMap<&'static str, Vec<(Vec<u8>, usize)>>> = OnceLock::new();
+/// Documents with the number of articles each gives.
+type Docs = Vec<(Vec<u8>, usize)>;
+
+/// The documents of a set, read once.
+fn set(name: &str) -> &'static Docs {
+    static SETS: OnceLock<std::collections::HashMap<&'static str, Docs>> = OnceLock::new();
     let sets = SETS.get_or_init(|| {
         let data = repo().join("../shared/data");
         let mut m = std::collections::HashMap::new();
@@ -67,7 +70,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Keep the documents that parse, with their article counts (the check inside the loop).
-fn load(paths: Vec<PathBuf>) -> Vec<(Vec<u8>, usize)> {
+fn load(paths: Vec<PathBuf>) -> Docs {
     paths
         .into_iter()
         .filter_map(|p| {

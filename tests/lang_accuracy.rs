@@ -35,7 +35,7 @@ fn language_id_accuracy_per_language() {
             }
         }
         let mut top: Vec<_> = wrong.into_iter().collect();
-        top.sort_by(|a, b| b.1.cmp(&a.1));
+        top.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
         let top: Vec<String> = top.iter().take(3).map(|(l, n)| format!("{l} {n}")).collect();
         let acc = right as f64 / sentences.len() as f64;
         let prec = if confident > 0 { confident_right as f64 / confident as f64 } else { 0.0 };
