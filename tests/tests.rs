@@ -3,12 +3,12 @@
 
 mod cli;
 mod demo;
+mod fetch;
+mod lang_accuracy;
 mod lexicon_tools;
 mod lexicons;
 mod pipeline;
+mod real_feeds;
 mod search;
 mod trends;
-mod fetch;
-mod real_feeds;
-mod lang_accuracy;
 mod util;
