@@ -53,7 +53,7 @@ pub fn decide(article: &Article, declared: Option<&str>, hint: Option<&str>) -> 
     }
     let detected = detect(&article.classified_text());
     match hint.and_then(usable) {
-        Some(code) if detected.confidence < CONFIDENT => {
+        Some(code) if detected.confidence < CONFIDENT || !detectable(&code) => {
             LangDecision { lang: code, confidence: 1.0, source: LangSource::Hint }
         }
         _ => detected,
@@ -72,6 +72,19 @@ pub fn detect(text: &str) -> LangDecision {
         }
         _ => LangDecision { lang: "und".into(), confidence: 0.0, source: LangSource::Unknown },
     }
+}
+
+/// Whether detection can answer `code` at all. A hint of a language no model knows (Hausa,
+/// Kinyarwanda) always wins: a guess among the others is wrong by construction.
+fn detectable(code: &str) -> bool {
+    script::SCRIPT_LANGUAGES.contains(&code)
+        || code == "zh"
+        || detector_languages().iter().any(|l| l.iso_code_639_1().to_string() == code)
+}
+
+fn detector_languages() -> &'static std::collections::HashSet<lingua::Language> {
+    static LANGS: std::sync::OnceLock<std::collections::HashSet<lingua::Language>> = std::sync::OnceLock::new();
+    LANGS.get_or_init(lingua::Language::all)
 }
 
 /// One lingua detector for the process, over the languages compiled in (Cargo.toml picks
@@ -238,6 +251,8 @@ mod tests {
         let d = decide(&article("", "ok"), None, Some("sw"));
         assert_eq!((d.lang.as_str(), d.source), ("sw", LangSource::Hint), "a weak guess loses to the hint");
         assert_eq!(decide(&article("am", fr), None, None).lang, "am", "the item's own language comes first");
+        let ha = "Shugaban kasar ya ce gwamnati za ta dauki matakai domin magance matsalar tsaro a yankin arewa.";
+        assert_eq!(decide(&article("", ha), None, Some("ha")).lang, "ha", "no model knows Hausa: the hint wins");
     }
 
     #[test]
