@@ -65,10 +65,10 @@ fn trend_counts_equal_hand_counted_buckets() {
     let hours = run(&index, Interval::Hour, "2026-11-03T11:00:00Z", "2026-11-03T14:00:00Z", None);
     assert_eq!(counts(&hours.all), [0, 2, 0]);
 
-    // Weeks start on Monday, whatever day `since` is.
+    // Weeks start on Monday, whatever day `since` is, and buckets are whole.
     let weeks = run(&index, Interval::Week, "2026-11-04T00:00:00Z", "2026-11-11T00:00:00Z", None);
     assert_eq!(weeks.all.buckets[0].start, t("2026-11-02T00:00:00Z"));
-    assert_eq!(counts(&weeks.all), [1, 1], "only what was published since the 4th counts");
+    assert_eq!(counts(&weeks.all), [6, 1]);
     let weeks = run(&index, Interval::Week, "2026-11-02T00:00:00Z", "2026-11-11T00:00:00Z", None);
     assert_eq!(counts(&weeks.all), [6, 1]);
 
@@ -125,6 +125,13 @@ fn spike_fires_on_an_injected_burst_and_not_on_flat_data() {
     let mut burst = noisy.to_vec();
     burst[24] = 20;
     assert_eq!(spikes(&burst), [24], "the burst and only the burst");
+    // Shown from the burst day on, it is still judged against the days before it.
+    let dir = tempfile::tempdir().unwrap();
+    let index = index_of(dir.path(), &daily(&burst));
+    let tr = run(&index, Interval::Day, "2026-10-25T00:00:00Z", "2026-10-31T00:00:00Z", None);
+    assert_eq!(counts(&tr.all)[0], 20);
+    assert!(tr.all.buckets[0].is_spike(), "the baseline reaches back before --since");
+    assert_eq!(tr.all.total, counts(&tr.all).iter().sum::<u64>());
 }
 
 #[test]

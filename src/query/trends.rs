@@ -7,7 +7,10 @@
 //! grid from `since` to `until` so empty buckets show as 0 (a silence is data too), then runs
 //! [`super::spike::detect_spikes`] over each series.
 //!
-//! Buckets are UTC: hours and days start at :00 and midnight, weeks on Monday 00:00.
+//! Buckets are UTC: hours and days start at :00 and midnight, weeks on Monday 00:00. Buckets
+//! are whole: `since` picks the first bucket (the one containing it), and the `window`
+//! buckets before it are counted as the baseline of the first ones, so a trend over the last
+//! week is judged against the weeks before it.
 
 use std::collections::HashMap;
 
@@ -100,7 +103,8 @@ impl GroupBy {
 pub struct TrendRequest {
     /// Query in tantivy syntax; empty = every article.
     pub query: String,
-    /// Filters; `since`/`until` also set the grid (defaults: the first match, and now).
+    /// Filters; `since`/`until` also set the grid (defaults: the first match, and now); the
+    /// buckets are whole, so `since` counts from the start of its bucket.
     pub filters: Filters,
     /// Bucket width.
     pub interval: Interval,
@@ -179,7 +183,13 @@ pub struct Trend {
 
 /// Compute a trend.
 pub fn trend(index: &ArticleIndex, req: &TrendRequest) -> Result<Trend, QueryError> {
-    let plan = Plan::new(index, &req.query, &req.filters)?;
+    let lookback = lookback(index, req)?;
+    let mut filters = req.filters.clone();
+    if let Some(since) = filters.since {
+        let step = req.interval.seconds() * lookback as i64;
+        filters.since = Some(req.interval.floor(since) - chrono::Duration::seconds(step));
+    }
+    let plan = Plan::new(index, &req.query, &filters)?;
     let mut aggs = json!({ "over_time": req.interval.histogram() });
     if let Some(by) = req.by {
         let size = req.top.max(1);
@@ -199,12 +209,12 @@ pub fn trend(index: &ArticleIndex, req: &TrendRequest) -> Result<Trend, QueryErr
     let (since, until) = grid_bounds(req, &all_counts);
     let n = ((until - since).num_seconds() / req.interval.seconds()).max(0) as usize;
     let series_count = 1 + result["groups"]["buckets"].as_array().map_or(0, Vec::len);
-    if n.saturating_mul(series_count) > MAX_BUCKETS {
+    if (n + lookback).saturating_mul(series_count) > MAX_BUCKETS {
         return Err(QueryError::Invalid(format!(
             "{n} buckets × {series_count} series is too many: narrow --since/--until or use a wider --interval"
         )));
     }
-    let lay = |key: String, counts: &HashMap<i64, u64>| series(key, counts, since, n, req);
+    let lay = |key: String, counts: &HashMap<i64, u64>| series(key, counts, (since, n, lookback), req);
     let all = lay("all".into(), &all_counts);
     let groups = result["groups"]["buckets"]
         .as_array()
@@ -222,6 +232,26 @@ pub fn trend(index: &ArticleIndex, req: &TrendRequest) -> Result<Trend, QueryErr
         all,
         groups,
     })
+}
+
+/// With a `since`, how many buckets before it are counted too, as the baseline of the first
+/// buckets shown: `window`, but none from before the oldest article in the index (before it
+/// there was no index, not silence).
+fn lookback(index: &ArticleIndex, req: &TrendRequest) -> Result<usize, QueryError> {
+    let Some(since) = req.filters.since else { return Ok(0) };
+    let searcher = index.searcher()?;
+    let mut oldest: Option<i64> = None;
+    for segment in searcher.segment_readers() {
+        let column = segment.fast_fields().date("published")?;
+        if segment.num_docs() > 0 {
+            let t = column.min_value().into_timestamp_secs();
+            oldest = Some(oldest.map_or(t, |o| o.min(t)));
+        }
+    }
+    let Some(oldest) = oldest.and_then(|t| Utc.timestamp_opt(t, 0).single()) else { return Ok(0) };
+    let iv = req.interval;
+    let behind = (iv.floor(since) - iv.floor(oldest)).num_seconds() / iv.seconds();
+    Ok(behind.clamp(0, req.spikes.window as i64) as usize)
 }
 
 /// Bucket start (seconds) → count, from a `date_histogram` result.
@@ -249,18 +279,23 @@ fn grid_bounds(req: &TrendRequest, counts: &HashMap<i64, u64>) -> (DateTime<Utc>
     (iv.floor(since).min(end), end)
 }
 
-fn series(key: String, counts: &HashMap<i64, u64>, since: DateTime<Utc>, n: usize, req: &TrendRequest) -> Series {
+/// The series of `n` buckets from `since`, judged for spikes with `lookback` buckets before
+/// `since` as their first baseline.
+fn series(key: String, counts: &HashMap<i64, u64>, grid: (DateTime<Utc>, usize, usize), req: &TrendRequest) -> Series {
+    let (since, n, lookback) = grid;
     let step = req.interval.seconds();
-    let starts: Vec<i64> = (0..n as i64).map(|i| since.timestamp() + i * step).collect();
+    let first = since.timestamp() - lookback as i64 * step;
+    let starts: Vec<i64> = (0..(n + lookback) as i64).map(|i| first + i * step).collect();
     let values: Vec<u64> = starts.iter().map(|s| counts.get(s).copied().unwrap_or(0)).collect();
     let marks = detect_spikes(&values, &req.spikes);
-    let buckets = starts
+    let buckets: Vec<Bucket> = starts
         .iter()
         .zip(&values)
         .zip(marks)
+        .skip(lookback)
         .map(|((&s, &count), mark)| Bucket { start: Utc.timestamp_opt(s, 0).single().unwrap_or_default(), count, mark })
         .collect();
-    Series { key, total: values.iter().sum(), buckets }
+    Series { key, total: buckets.iter().map(|b| b.count).sum(), buckets }
 }
 
 /// A group's display key: level ranks become level names.
