@@ -299,8 +299,8 @@ fn sorting_pagination_and_every_match() {
     assert_eq!(page(0, SortOrder::Oldest), ["en1", "fr1", "es1", "sw1"]);
     assert_eq!(page(0, SortOrder::Score)[..2].iter().filter(|id| ["fr1", "sw1"].contains(&id.as_str())).count(), 2);
     // Every match, in order, beyond any page size.
-    let all = all_matches(&index, &SearchRequest { limit: 1, sort: SortOrder::Oldest, ..SearchRequest::default() })
-        .unwrap();
+    let all =
+        all_matches(&index, &SearchRequest { limit: 1, sort: SortOrder::Oldest, ..SearchRequest::default() }).unwrap();
     assert_eq!(all.total(), 10);
     let hits: Vec<String> = all.hits().map(|h| h.unwrap().id).collect();
     assert_eq!(hits.len(), 10);
@@ -395,8 +395,7 @@ fn index_killed_mid_write_reopens() {
     assert_eq!(ids(&index, query("amenaza")), ["es1"]);
     // The lock died with the child: a new writer works, and upserts still replace.
     let mut w = index.writer().unwrap();
-    w.upsert(&article("k0", "en", "Daily", "Rewritten", "rewritten after the kill", "2026-11-01T00:00:00Z"))
-        .unwrap();
+    w.upsert(&article("k0", "en", "Daily", "Rewritten", "rewritten after the kill", "2026-11-01T00:00:00Z")).unwrap();
     w.commit().unwrap();
     assert_eq!(index.num_docs().unwrap(), n);
     assert_eq!(ids(&index, query("rewritten")), ["k0"]);

@@ -34,7 +34,13 @@ fn counts(series: &tocsin::query::trends::Series) -> Vec<u64> {
     series.buckets.iter().map(|b| b.count).collect()
 }
 
-fn run(index: &tocsin::index::ArticleIndex, interval: Interval, since: &str, until: &str, by: Option<GroupBy>) -> Trend {
+fn run(
+    index: &tocsin::index::ArticleIndex,
+    interval: Interval,
+    since: &str,
+    until: &str,
+    by: Option<GroupBy>,
+) -> Trend {
     let req = TrendRequest {
         query: "machete".into(),
         filters: Filters { since: Some(t(since)), until: Some(t(until)), ..Filters::default() },

@@ -7,8 +7,8 @@
 mod batch;
 mod classify;
 mod demo;
-mod feeds;
 mod export;
+mod feeds;
 mod lexicon;
 mod run;
 mod search;
@@ -25,8 +25,8 @@ use crate::model::{Evidence, Level};
 
 pub use classify::ClassifyArgs;
 pub use demo::DemoArgs;
-pub use feeds::FeedsCommand;
 pub use export::ExportArgs;
+pub use feeds::FeedsCommand;
 pub use lexicon::LexiconCommand;
 pub use run::RunArgs;
 pub use search::SearchArgs;

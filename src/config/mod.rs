@@ -290,8 +290,7 @@ fn de_duration_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::E
 
 /// Parse "90s", "15m", "1h", "14d", "250ms" (or a sum such as "1h30m").
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let expected =
-        || format!("invalid duration {s:?}: expected a number and a unit ms, s, m, h or d, such as \"15m\"");
+    let expected = || format!("invalid duration {s:?}: expected a number and a unit ms, s, m, h or d, such as \"15m\"");
     let mut total_ms = 0u64;
     let mut digits = String::new();
     let mut chars = s.trim().chars().peekable();
