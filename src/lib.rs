@@ -10,8 +10,8 @@
 //! | parse | [`parse`] | bodies → [`model::Article`]s (feed-rs, HTML → text, canonical URLs, ids) |
 //! | language | [`lang`] | article → language and confidence (metadata first, then text) |
 //! | classify | [`lexicon`], [`classify`] | text → [`model::Assessment`] with [`model::Evidence`] |
-//! | index | [`index`] | assessed articles → tantivy index on disk (upsert by id) |
-//! | query | [`query`] | queries and filters → hits with snippets and evidence |
+//! | index | [`index`] | assessed articles → tantivy index on disk (per-language analysers, upsert by id) |
+//! | query | [`query`] | queries and filters → hits with snippets and evidence; trends, spikes, export |
 //! | state | [`store`] | SQLite: per-feed fetch state, seen articles |
 //!
 //! [`run`] ties the stages together for one pass over a pipeline's feeds; [`demo`] serves the

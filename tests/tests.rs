@@ -3,8 +3,12 @@
 
 mod cli;
 mod demo;
+mod fetch;
+mod lang_accuracy;
+mod lexicon_tools;
 mod lexicons;
 mod pipeline;
+mod real_feeds;
 mod search;
 mod trends;
 mod util;

@@ -79,7 +79,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Trends(a) => trends::trends(a),
         Command::Export(a) => export::export(a),
         Command::Classify(a) => classify::classify(a),
-        Command::Lexicon(LexiconCommand::Test { paths }) => lexicon::lexicon_test(&paths),
+        Command::Lexicon(command) => lexicon::run(command),
     }
 }
 

@@ -70,7 +70,7 @@ pub fn poll_interval(items_per_day: f64, hints: PollHints, bounds: Bounds) -> Du
         bounds.max_poll
     };
     let hinted = [hints.feed, hints.max_age].into_iter().flatten().fold(from_rate, Duration::max);
-    jitter(hinted.clamp(bounds.min_poll, bounds.max_poll.max(bounds.min_poll)), 0.1)
+    jitter(hinted, 0.1).clamp(bounds.min_poll, bounds.max_poll.max(bounds.min_poll))
 }
 
 /// The wait after `failures` failures in a row of `class` (`failures` ≥ 1).

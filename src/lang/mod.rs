@@ -5,9 +5,10 @@
 //! found as `declared`. A declared code is taken as given when it is a real ISO 639 code (the
 //! Korea Times feed declares "US"). Otherwise the text decides: first its script when the
 //! script settles it ([`script`]: Amharic, Burmese, Bengali, Chinese …), then a statistical
-//! model (whatlang) for Latin, Cyrillic, Arabic and Devanagari text. Statistical detectors are
-//! unreliable on short texts and on several African languages (whatlang calls Swahili Shona,
-//! see CRATES.md), and the classifier applies a lexicon only to text of its language, so a
+//! model (lingua, with the languages tocsin needs and their confusers compiled in) for Latin,
+//! Cyrillic, Arabic and Devanagari text. whatlang was measured first and knows no Swahili,
+//! Somali or Yoruba at all — it called them Shona, Javanese and Tagalog with confidence (see
+//! the README) — and the classifier applies a lexicon only to text of its language, so a
 //! wrong guess silently disables the right lexicon: the pipeline's per-feed `language` hint
 //! wins over a guess below [`CONFIDENT`]. The confidence of the decision is stored.
 
@@ -52,26 +53,46 @@ pub fn decide(article: &Article, declared: Option<&str>, hint: Option<&str>) -> 
     }
     let detected = detect(&article.classified_text());
     match hint.and_then(usable) {
-        Some(code) if detected.confidence < CONFIDENT => {
+        Some(code) if detected.confidence < CONFIDENT || !detectable(&code) => {
             LangDecision { lang: code, confidence: 1.0, source: LangSource::Hint }
         }
         _ => detected,
     }
 }
 
-/// Detect the language of a text: its script when that settles it, whatlang otherwise.
+/// Detect the language of a text: its script when that settles it, lingua otherwise.
 pub fn detect(text: &str) -> LangDecision {
     if let Some(g) = script::guess(text) {
         return LangDecision { lang: g.lang.to_string(), confidence: g.confidence, source: LangSource::Detected };
     }
-    match whatlang::detect(text) {
-        Some(info) => LangDecision {
-            lang: iso639_1(info.lang().code()).to_string(),
-            confidence: info.confidence(),
-            source: LangSource::Detected,
-        },
-        None => LangDecision { lang: "und".into(), confidence: 0.0, source: LangSource::Unknown },
+    let top = detector().compute_language_confidence_values(text).into_iter().next();
+    match top {
+        Some((lang, confidence)) if confidence > 0.0 => {
+            LangDecision { lang: lang.iso_code_639_1().to_string(), confidence, source: LangSource::Detected }
+        }
+        _ => LangDecision { lang: "und".into(), confidence: 0.0, source: LangSource::Unknown },
     }
+}
+
+/// Whether detection can answer `code` at all. A hint of a language no model knows (Hausa,
+/// Kinyarwanda) always wins: a guess among the others is wrong by construction.
+fn detectable(code: &str) -> bool {
+    script::SCRIPT_LANGUAGES.contains(&code)
+        || code == "zh"
+        || detector_languages().iter().any(|l| l.iso_code_639_1().to_string() == code)
+}
+
+fn detector_languages() -> &'static std::collections::HashSet<lingua::Language> {
+    static LANGS: std::sync::OnceLock<std::collections::HashSet<lingua::Language>> = std::sync::OnceLock::new();
+    LANGS.get_or_init(lingua::Language::all)
+}
+
+/// One lingua detector for the process, over the languages compiled in (Cargo.toml picks
+/// them: tocsin's lexicon languages written in shared scripts, plus their usual confusers so
+/// that, say, Shona is not forced into Swahili).
+fn detector() -> &'static lingua::LanguageDetector {
+    static DETECTOR: std::sync::OnceLock<lingua::LanguageDetector> = std::sync::OnceLock::new();
+    DETECTOR.get_or_init(|| lingua::LanguageDetectorBuilder::from_all_languages().build())
 }
 
 /// Whether `code` (lowercase, as [`normalize_code`] returns it) is an ISO 639-1 code, or a
@@ -230,6 +251,8 @@ mod tests {
         let d = decide(&article("", "ok"), None, Some("sw"));
         assert_eq!((d.lang.as_str(), d.source), ("sw", LangSource::Hint), "a weak guess loses to the hint");
         assert_eq!(decide(&article("am", fr), None, None).lang, "am", "the item's own language comes first");
+        let ha = "Shugaban kasar ya ce gwamnati za ta dauki matakai domin magance matsalar tsaro a yankin arewa.";
+        assert_eq!(decide(&article("", ha), None, Some("ha")).lang, "ha", "no model knows Hausa: the hint wins");
     }
 
     #[test]

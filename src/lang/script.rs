@@ -42,6 +42,12 @@ const SINGLE_LANGUAGE_SCRIPTS: &[(u32, u32, &str, f64)] = &[
     (0x0F00, 0x0FFF, "bo", 0.99),
 ];
 
+/// The languages a script alone can give.
+pub const SCRIPT_LANGUAGES: &[&str] = &[
+    "am", "my", "bn", "ko", "ja", "th", "el", "he", "ka", "hy", "km", "lo", "gu", "pa", "or", "ta", "te", "kn", "ml",
+    "si", "bo",
+];
+
 fn is_han(c: u32) -> bool {
     (0x4E00..=0x9FFF).contains(&c) || (0x3400..=0x4DBF).contains(&c) || (0xF900..=0xFAFF).contains(&c)
 }

@@ -7,6 +7,9 @@
 //! classifier see the same errors.
 
 pub mod categories;
+pub mod hurtlex;
+pub mod lint;
+pub mod stats;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -254,8 +257,10 @@ pub fn format_errors(errors: &[FileError]) -> String {
     errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
 }
 
-/// Find `categories.toml` and the lexicon files under the given paths.
-fn discover(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>), Vec<FileError>> {
+/// Find `categories.toml` and the lexicon files under the given paths: a folder is searched
+/// recursively for `*.toml`; the first folder's `categories.toml` (or the nearest one above a
+/// given file) defines the categories. Files come back sorted.
+pub fn discover(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>), Vec<FileError>> {
     let mut files = Vec::new();
     let mut categories = None;
     for path in paths {
@@ -297,59 +302,131 @@ fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A lexicon file as written: parsed, each entry with its origin, nothing checked yet.
+///
+/// [`load_file`] checks it into a [`Lexicon`]; `lexicon lint` checks it entry by entry so
+/// that one bad term does not hide the problems of the others.
+#[derive(Debug, Clone)]
+pub struct ParsedLexicon {
+    /// The `[lexicon]` table.
+    pub meta: LexiconMeta,
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Its `[[term]]` entries, in file order.
+    pub terms: Vec<(TermSpec, Origin)>,
+    /// Its `[[rule]]` entries, in file order.
+    pub rules: Vec<(RuleSpec, Origin)>,
+}
+
+/// Read and parse one lexicon file: TOML syntax and field names only.
+pub fn parse_file(path: &Path) -> Result<ParsedLexicon, FileError> {
+    let source =
+        std::fs::read_to_string(path).map_err(|e| FileError::whole(path, format!("cannot read lexicon: {e}")))?;
+    let file: LexiconFile = toml::from_str(&source).map_err(|e| FileError::from_toml(path, &source, &e))?;
+    // Line starts once, not a scan from the top per entry: imported lexicons have thousands.
+    let newlines: Vec<usize> = source.match_indices('\n').map(|(i, _)| i).collect();
+    let with_origin =
+        |start: usize| Origin { path: path.to_path_buf(), line: newlines.partition_point(|&n| n < start) + 1 };
+    Ok(ParsedLexicon {
+        meta: file.lexicon,
+        path: path.to_path_buf(),
+        terms: file
+            .term
+            .into_iter()
+            .map(|s| (with_origin(s.span().start), s))
+            .map(|(o, s)| (s.into_inner(), o))
+            .collect(),
+        rules: file
+            .rule
+            .into_iter()
+            .map(|s| (with_origin(s.span().start), s))
+            .map(|(o, s)| (s.into_inner(), o))
+            .collect(),
+    })
+}
+
 /// Read one lexicon file and check each entry on its own.
 pub fn load_file(path: &Path, categories: &Categories) -> Result<Lexicon, Vec<FileError>> {
-    let source =
-        std::fs::read_to_string(path).map_err(|e| vec![FileError::whole(path, format!("cannot read lexicon: {e}"))])?;
-    let file: LexiconFile = toml::from_str(&source).map_err(|e| vec![FileError::from_toml(path, &source, &e)])?;
+    let parsed = parse_file(path).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
-    let origin_of = |span: std::ops::Range<usize>| Origin {
-        path: path.to_path_buf(),
-        line: crate::config::diagnostic::line_col(&source, span.start).0,
-    };
     let mut terms = Vec::new();
-    for spanned in file.term {
-        let origin = origin_of(spanned.span());
-        let spec = spanned.into_inner();
+    for (spec, origin) in parsed.terms {
         match check_term(&spec, categories) {
             Ok(weight) => terms.push(Term { spec, weight, origin }),
-            Err(msg) => errors.push(origin.error(msg)),
+            Err(e) => errors.push(origin.error(e.to_string())),
         }
     }
     let mut rules = Vec::new();
-    for spanned in file.rule {
-        let origin = origin_of(spanned.span());
-        let spec = spanned.into_inner();
+    for (spec, origin) in parsed.rules {
         match check_rule(&spec, categories) {
             Ok(weight) => rules.push(Rule { spec, weight, origin }),
-            Err(msg) => errors.push(origin.error(msg)),
+            Err(e) => errors.push(origin.error(e.to_string())),
         }
     }
-    if file.lexicon.id.trim().is_empty() || file.lexicon.language.trim().is_empty() {
+    if parsed.meta.id.trim().is_empty() || parsed.meta.language.trim().is_empty() {
         errors.push(FileError::whole(path, "[lexicon] id and language must not be empty"));
     }
-    if errors.is_empty() {
-        Ok(Lexicon { meta: file.lexicon, path: path.to_path_buf(), terms, rules })
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(Lexicon { meta: parsed.meta, path: parsed.path, terms, rules }) } else { Err(errors) }
 }
 
-fn check_weight(weight: Option<f64>, category: &CategoryDef) -> Result<f64, String> {
+/// Why one term or rule is not valid on its own (its references are checked with the set).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EntryError {
+    /// The category is not in `categories.toml`.
+    #[error("{0}")]
+    UnknownCategory(String),
+    /// A term with both `match` and `regex`.
+    #[error("a term has either `match` or `regex`, not both")]
+    MatchAndRegex,
+    /// A term with neither `match` nor `regex`.
+    #[error("a term needs `match = \"…\"` or `regex = \"…\"`")]
+    NoPattern,
+    /// `match` is empty or only `*`.
+    #[error("`match` is empty")]
+    EmptyMatch,
+    /// A regex term that does not compile or matches the empty string.
+    #[error(transparent)]
+    Regex(#[from] RegexError),
+    /// A weight outside 0..1.
+    #[error("weight {0} is outside 0..1")]
+    Weight(f64),
+    /// A rule with neither `all` nor `any`.
+    #[error("rule {0:?} needs `all` or `any`")]
+    RuleWithoutParts(String),
+}
+
+/// Why a regex term is refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegexError {
+    /// It does not compile (or exceeds [`REGEX_SIZE_LIMIT`]).
+    #[error("regex {pattern:?} does not compile: {message}")]
+    Invalid {
+        /// The regex as written.
+        pattern: String,
+        /// The regex crate's explanation.
+        message: String,
+    },
+    /// It matches the empty string, so it would match everywhere.
+    #[error("regex {0:?} matches the empty string")]
+    MatchesEmpty(String),
+}
+
+fn check_weight(weight: Option<f64>, category: &CategoryDef) -> Result<f64, EntryError> {
     let w = weight.unwrap_or(category.weight);
-    if (0.0..=1.0).contains(&w) { Ok(w) } else { Err(format!("weight {w} is outside 0..1")) }
+    if (0.0..=1.0).contains(&w) { Ok(w) } else { Err(EntryError::Weight(w)) }
 }
 
-fn check_term(spec: &TermSpec, categories: &Categories) -> Result<f64, String> {
-    let category = categories.resolve(&spec.category)?;
+/// Check one term on its own and return its weight (the category default when absent).
+pub fn check_term(spec: &TermSpec, categories: &Categories) -> Result<f64, EntryError> {
+    let category = categories.resolve(&spec.category).map_err(EntryError::UnknownCategory)?;
     match (&spec.literal, &spec.regex) {
-        (Some(_), Some(_)) => return Err("a term has either `match` or `regex`, not both".into()),
-        (None, None) => return Err("a term needs `match = \"…\"` or `regex = \"…\"`".into()),
-        (Some(m), None) if m.trim_end_matches('*').trim().is_empty() => {
-            return Err("`match` is empty".into());
-        }
+        (Some(_), Some(_)) => return Err(EntryError::MatchAndRegex),
+        (None, None) => return Err(EntryError::NoPattern),
+        (Some(m), None) if m.trim_end_matches('*').trim().is_empty() => return Err(EntryError::EmptyMatch),
         (None, Some(source)) => {
-            check_regex(source)?;
+            compile_regex(source)?;
         }
         _ => {}
     }
@@ -362,20 +439,26 @@ pub const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 /// A regex term must compile within the size limit and never match the empty string (it would
 /// match everywhere).
 pub fn check_regex(source: &str) -> Result<regex::Regex, String> {
+    compile_regex(source).map_err(|e| e.to_string())
+}
+
+/// [`check_regex`] with a typed error.
+pub fn compile_regex(source: &str) -> Result<regex::Regex, RegexError> {
     let re = regex::RegexBuilder::new(source)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|e| format!("regex {source:?} does not compile: {e}"))?;
+        .map_err(|e| RegexError::Invalid { pattern: source.to_string(), message: e.to_string() })?;
     if re.is_match("") {
-        return Err(format!("regex {source:?} matches the empty string"));
+        return Err(RegexError::MatchesEmpty(source.to_string()));
     }
     Ok(re)
 }
 
-fn check_rule(spec: &RuleSpec, categories: &Categories) -> Result<f64, String> {
-    let category = categories.resolve(&spec.category)?;
+/// Check one rule on its own (not its references) and return its weight.
+pub fn check_rule(spec: &RuleSpec, categories: &Categories) -> Result<f64, EntryError> {
+    let category = categories.resolve(&spec.category).map_err(EntryError::UnknownCategory)?;
     if spec.all.is_empty() && spec.any.is_empty() {
-        return Err(format!("rule {:?} needs `all` or `any`", spec.id));
+        return Err(EntryError::RuleWithoutParts(spec.id.clone()));
     }
     check_weight(spec.weight, category)
 }

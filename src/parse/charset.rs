@@ -41,7 +41,8 @@ fn declared(body: &[u8], content_type: Option<&str>) -> &'static Encoding {
     if std::str::from_utf8(body).is_ok() {
         return UTF_8;
     }
-    let usable = |e: &&'static Encoding| e.is_ascii_compatible();
+    // The bytes are not UTF-8, so a label saying they are is wrong: skip it.
+    let usable = |e: &&'static Encoding| e.is_ascii_compatible() && *e != UTF_8;
     content_type
         .and_then(charset_param)
         .and_then(|l| Encoding::for_label(l.as_bytes()))
@@ -196,5 +197,7 @@ mod tests {
     fn undecodable_bytes_fall_back_to_windows_1252() {
         let d = decode(b"<rss>\x93quoted\x94</rss>", None);
         assert_eq!(d.text, "<rss>\u{201c}quoted\u{201d}</rss>");
+        let d = decode(b"<rss>Caf\xe9</rss>", Some("text/xml; charset=utf-8"));
+        assert_eq!(d.text, "<rss>Caf\u{e9}</rss>", "a false UTF-8 label is ignored");
     }
 }

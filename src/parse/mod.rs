@@ -118,10 +118,14 @@ pub fn parse_document(
     }
     let (parsed, repaired) = match read_feed(&text, doc.url) {
         Ok(f) => (f, false),
-        Err(first) => match repair::repair_entities(&text).map(|fixed| read_feed(&fixed, doc.url)) {
-            Some(Ok(f)) => (f, true),
-            _ => return Err(first),
-        },
+        Err(first) => {
+            let fixed = repair::repair_entities(&text);
+            let fixed = repair::add_rss_version(fixed.as_deref().unwrap_or(&text)).or(fixed);
+            match fixed.map(|fixed| read_feed(&fixed, doc.url)) {
+                Some(Ok(f)) => (f, true),
+                _ => return Err(first),
+            }
+        }
     };
     let language = parsed.language.clone().or_else(|| doc.content_language.map(str::to_string));
     let total = parsed.entries.len();
@@ -177,8 +181,8 @@ fn html_error(text: &str, base: Option<&str>) -> ParseError {
 
 /// RSS `<ttl>` or the syndication module's `updatePeriod` × `updateFrequency`.
 fn poll_hint(ttl: Option<u32>, text: &str) -> Option<Duration> {
-    let head = &text[..text.len().min(16 * 1024)];
-    let head = &head[..(0..=head.len()).rev().find(|i| head.is_char_boundary(*i)).unwrap_or(0)];
+    let end = (0..=text.len().min(16 * 1024)).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    let head = &text[..end];
     let element = |name: &str| {
         let open = head.find(&format!("{name}>"))? + name.len() + 1;
         let close = head[open..].find('<')?;

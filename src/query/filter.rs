@@ -48,8 +48,10 @@ impl Filters {
         out.extend(any_of(f.category, self.categories.iter().cloned()));
         out.extend(any_of(f.speech, self.speech.iter().map(|s| s.as_str().to_string())));
         if let Some(level) = self.min_level.filter(|l| *l > Level::None) {
-            let lower = Term::from_field_u64(f.level, level.rank());
-            out.push(Box::new(RangeQuery::new(Bound::Included(lower), Bound::Unbounded)));
+            // The few levels at or above as terms: their posting lists are short for the
+            // rare high levels, so they lead the intersection instead of scanning a column.
+            let ranks = Level::ALL.into_iter().filter(|l| *l >= level).map(|l| Term::from_field_u64(f.level, l.rank()));
+            out.extend(any_term(ranks));
         }
         if self.since.is_some() || self.until.is_some() {
             let term = |d: DateTime<Utc>| {
@@ -65,10 +67,14 @@ impl Filters {
 
 /// A clause matching any of `values` in an exact field; none when `values` is empty.
 fn any_of(field: Field, values: impl Iterator<Item = String>) -> Option<Box<dyn Query>> {
-    let terms: Vec<(Occur, Box<dyn Query>)> = values
-        .map(|v| {
-            let q: Box<dyn Query> =
-                Box::new(TermQuery::new(Term::from_field_text(field, &v), IndexRecordOption::Basic));
+    any_term(values.map(|v| Term::from_field_text(field, &v)))
+}
+
+/// A clause matching any of `terms`; none when there are none.
+fn any_term(terms: impl Iterator<Item = Term>) -> Option<Box<dyn Query>> {
+    let terms: Vec<(Occur, Box<dyn Query>)> = terms
+        .map(|t| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(t, IndexRecordOption::Basic));
             (Occur::Should, q)
         })
         .collect();

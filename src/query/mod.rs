@@ -15,7 +15,7 @@ pub mod trends;
 use std::collections::HashMap;
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -172,20 +172,24 @@ impl Plan {
         Ok(self.searcher.search(&self.query, &Count)?)
     }
 
-    /// Addresses of matches `offset..offset + limit` in `sort` order.
-    fn ranked(&self, sort: SortOrder, limit: usize, offset: usize) -> Result<Vec<DocAddress>, QueryError> {
+    /// The number of matches, and the addresses of matches `offset..offset + limit` in `sort`
+    /// order, in one pass.
+    fn ranked(&self, sort: SortOrder, limit: usize, offset: usize) -> Result<(usize, Vec<DocAddress>), QueryError> {
         let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
-        let (s, q) = (&self.searcher, &self.query);
-        Ok(match sort {
-            SortOrder::Newest => {
-                addresses(s.search(q, &top.order_by_fast_field::<tantivy::DateTime>("published", Order::Desc))?)
-            }
-            SortOrder::Oldest => {
-                addresses(s.search(q, &top.order_by_fast_field::<tantivy::DateTime>("published", Order::Asc))?)
-            }
-            SortOrder::Score => addresses(s.search(q, &top.order_by_fast_field::<f64>("score", Order::Desc))?),
-            SortOrder::Relevance => addresses(s.search(q, &top.order_by_score())?),
-        })
+        match sort {
+            SortOrder::Newest => self.counted(top.order_by_fast_field::<tantivy::DateTime>("published", Order::Desc)),
+            SortOrder::Oldest => self.counted(top.order_by_fast_field::<tantivy::DateTime>("published", Order::Asc)),
+            SortOrder::Score => self.counted(top.order_by_fast_field::<f64>("score", Order::Desc)),
+            SortOrder::Relevance => self.counted(top.order_by_score()),
+        }
+    }
+
+    fn counted<K, C>(&self, top: C) -> Result<(usize, Vec<DocAddress>), QueryError>
+    where
+        C: Collector<Fruit = Vec<(K, DocAddress)>>,
+    {
+        let (total, ranked) = self.searcher.search(&self.query, &(Count, top))?;
+        Ok((total, ranked.into_iter().map(|(_, a)| a).collect()))
     }
 
     /// The stored record of a document.
@@ -193,10 +197,6 @@ impl Plan {
         let doc: TantivyDocument = self.searcher.doc(address)?;
         Ok(doc.get_first(self.fields.record).and_then(|v| v.as_str()).unwrap_or_default().to_string())
     }
-}
-
-fn addresses<K>(ranked: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
-    ranked.into_iter().map(|(_, a)| a).collect()
 }
 
 /// An empty query sorted by relevance is sorted newest first.
@@ -210,8 +210,7 @@ fn effective_sort(query: &str, sort: SortOrder) -> SortOrder {
 /// Run a search: one page of hits and the total.
 pub fn search(index: &ArticleIndex, req: &SearchRequest) -> Result<SearchResults, QueryError> {
     let plan = Plan::new(index, &req.query, &req.effective_filters())?;
-    let total = plan.count()?;
-    let addresses = plan.ranked(effective_sort(&req.query, req.sort), req.limit, req.offset)?;
+    let (total, addresses) = plan.ranked(effective_sort(&req.query, req.sort), req.limit, req.offset)?;
     let mut snippets = Snippets::default();
     let mut hits = Vec::with_capacity(addresses.len());
     for address in addresses {
@@ -228,7 +227,8 @@ pub fn search(index: &ArticleIndex, req: &SearchRequest) -> Result<SearchResults
 pub fn all_matches(index: &ArticleIndex, req: &SearchRequest) -> Result<Matches, QueryError> {
     let plan = Plan::new(index, &req.query, &req.effective_filters())?;
     let total = plan.count()?;
-    let addresses = if total == 0 { Vec::new() } else { plan.ranked(effective_sort(&req.query, req.sort), total, 0)? };
+    let addresses =
+        if total == 0 { Vec::new() } else { plan.ranked(effective_sort(&req.query, req.sort), total, 0)?.1 };
     Ok(Matches { plan, total, addresses: addresses.into_iter() })
 }
 

@@ -51,6 +51,15 @@ pub struct SpikeConfig {
     pub min_count: u64,
 }
 
+impl SpikeConfig {
+    /// The default test with a baseline of `baseline` (a `[[watch]]` rule's "14d") in buckets
+    /// of `interval` ("1h"): 336 trailing buckets.
+    pub fn with_baseline(interval: std::time::Duration, baseline: std::time::Duration) -> Self {
+        let window = (baseline.as_secs() / interval.as_secs().max(1)).max(1) as usize;
+        SpikeConfig { window, ..SpikeConfig::default() }
+    }
+}
+
 impl Default for SpikeConfig {
     fn default() -> Self {
         SpikeConfig { method: SpikeMethod::Poisson { alpha: 0.001 }, window: 14, min_history: 3, min_count: 3 }
@@ -164,6 +173,12 @@ mod tests {
         let z = SpikeConfig { method: SpikeMethod::Zscore { threshold: 3.0 }, ..SpikeConfig::default() };
         let fired = detect_spikes(&burst, &z).iter().filter(|m| m.is_some_and(|m| m.spike)).count();
         assert_eq!(fired, 1);
+    }
+
+    #[test]
+    fn a_watch_baseline_becomes_a_window() {
+        let hour = std::time::Duration::from_secs(3600);
+        assert_eq!(SpikeConfig::with_baseline(hour, hour * 24 * 14).window, 336);
     }
 
     #[test]
