@@ -15,6 +15,8 @@ pub struct Layout {
     len: usize,
     /// Quoted spans (inside the marks), increasing and disjoint.
     quotes: Vec<Range<usize>>,
+    /// Offsets of clause punctuation (, ; : — – and brackets), increasing.
+    clause_marks: Vec<usize>,
 }
 
 /// Opening and closing quotation marks of many scripts. `"` (and its look-alikes) toggle.
@@ -32,7 +34,14 @@ impl Layout {
         if sentence_starts.first() != Some(&0) {
             sentence_starts.insert(0, 0);
         }
-        Layout { sentence_starts, len: text.len(), quotes: quoted_spans(text) }
+        let clause_marks = text
+            .char_indices()
+            .filter(|(_, c)| {
+                matches!(c, ',' | ';' | ':' | '—' | '–' | '(' | ')' | '،' | '؛' | '、' | '，' | '；' | '：')
+            })
+            .map(|(i, _)| i)
+            .collect();
+        Layout { sentence_starts, len: text.len(), quotes: quoted_spans(text), clause_marks }
     }
 
     /// Index of the sentence holding byte `pos`.
@@ -45,6 +54,12 @@ impl Layout {
         let start = self.sentence_starts[i];
         let end = self.sentence_starts.get(i + 1).copied().unwrap_or(self.len);
         start..end
+    }
+
+    /// Whether clause punctuation stands between two original offsets (`from <= to`).
+    pub fn clause_break_between(&self, from: usize, to: usize) -> bool {
+        let i = self.clause_marks.partition_point(|&m| m < from);
+        self.clause_marks.get(i).is_some_and(|&m| m < to)
     }
 
     /// Whether the original range lies inside quotation marks.
@@ -115,6 +130,14 @@ mod tests {
             let y = t.len() - 3;
             assert!(!l.is_quoted(&(y..y + 1)), "{t}");
         }
+    }
+
+    #[test]
+    fn clause_breaks_are_found_between_offsets() {
+        let t = "Ce ne sont pas des voisins : ce sont des cafards";
+        let l = Layout::new(t);
+        assert!(l.clause_break_between(t.find("pas").unwrap(), t.find("cafards").unwrap()));
+        assert!(!l.clause_break_between(t.find("ne").unwrap(), t.find("voisins").unwrap()));
     }
 
     #[test]

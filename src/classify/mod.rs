@@ -3,9 +3,11 @@
 //! Data flow for one text:
 //! 1. [`normalize`](normalize::normalize) it (case, compatibility forms, invisible characters,
 //!    punctuation runs → one space), keeping a map to original bytes;
-//! 2. find every literal term with one Aho-Corasick automaton (leftmost-longest) and every
-//!    regex term through a `RegexSet`, keeping matches that sit on word boundaries and whose
-//!    lexicon's language is the text's (or is universal);
+//! 2. find every literal term with one Aho-Corasick automaton (overlapping search) and every
+//!    regex term through a `RegexSet`, keep matches that sit on word boundaries and whose
+//!    lexicon's language is the text's (or is universal), then drop a match that lies inside a
+//!    longer match of the same category — leftmost-longest, but decided after the language
+//!    and boundary checks, so a longer term that cannot count never hides a shorter one;
 //! 3. split the matches into context cues (reporting, condemnation, negation) and signals;
 //! 4. give each signal its speech context from its sentence, its quotation marks and the cues;
 //! 5. fire rules over co-occurring signals in a sentence;
@@ -33,7 +35,8 @@ use context::Layout;
 use normalize::{Normalized, is_unspaced_script, normalize, normalize_for_regex};
 use unicode_normalization::char::is_combining_mark;
 
-/// How many tokens before a match a negation cue may stand to govern it.
+/// How many tokens before a match a negation cue may stand to govern it (within one clause:
+/// "Ce ne sont pas des voisins : ce sont des cafards" is not negated).
 pub const NEGATION_REACH: usize = 3;
 
 /// What kind of thing a category is for the classifier.
@@ -203,7 +206,8 @@ impl Classifier {
         let hits = self.find_hits(text, &layout, lang);
         let cues = Cues::collect(self, &hits);
         let mut evidence = Vec::new();
-        for h in hits.iter().filter(|h| self.role_of(h.term) == Role::Signal) {
+        // Rules see every hit; term evidence keeps only the longest of nested same-category hits.
+        for h in self.longest_per_category(hits.clone()).iter().filter(|h| self.role_of(h.term) == Role::Signal) {
             let speech = self.speech(&cues, &layout, &h.orig, h.sentence, h.token);
             evidence.push(self.term_evidence(text, &layout, h, speech));
         }
@@ -263,7 +267,9 @@ impl Classifier {
                 sentence: layout.sentence_of(os),
             });
         };
-        for m in self.literals.find_iter(&norm.text) {
+        // Overlapping search: a longer term that fails its language or word-boundary check must
+        // not hide a shorter one at the same place ("kill them" in "kill themselves").
+        for m in self.literals.find_overlapping_iter(&norm.text) {
             for &ti in &self.literal_terms[m.pattern().as_usize()] {
                 let t = &self.terms[ti];
                 if !self.applies(t.lexicon, lang) {
@@ -295,13 +301,40 @@ impl Classifier {
         hits
     }
 
+    /// Drop a hit that lies strictly inside a longer hit of the same category ("kill" inside
+    /// "kill them"): the longer, more specific term speaks for those words. Returns the hits
+    /// in text order.
+    fn longest_per_category(&self, mut hits: Vec<Hit>) -> Vec<Hit> {
+        let category = |h: &Hit| self.terms[h.term].category;
+        hits.sort_by_key(|h| (category(h), h.orig.start, std::cmp::Reverse(h.orig.end)));
+        let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+        let mut cover: Option<(usize, Range<usize>)> = None;
+        for h in hits {
+            if let Some((c, r)) = &cover
+                && *c == category(&h)
+                && h.orig.end <= r.end
+                && h.orig != *r
+            {
+                continue;
+            }
+            if cover.as_ref().is_none_or(|(c, r)| *c != category(&h) || h.orig.end > r.end) {
+                cover = Some((category(&h), h.orig.clone()));
+            }
+            kept.push(h);
+        }
+        kept.sort_by_key(|h| (h.orig.start, h.orig.end));
+        kept
+    }
+
     /// Direct, reported, condemned or negated, decided in that order of strength:
     /// a condemnation cue in the sentence, a negation just before, quotation marks or a
     /// reporting cue in the sentence.
     fn speech(&self, cues: &Cues, layout: &Layout, orig: &Range<usize>, sentence: usize, token: usize) -> Speech {
         if cues.condemnation.contains(&sentence) {
             Speech::Condemned
-        } else if cues.negation.iter().any(|&(s, t)| s == sentence && t < token && token - t <= NEGATION_REACH) {
+        } else if cues.negation.iter().any(|&(s, t, end)| {
+            s == sentence && t < token && token - t <= NEGATION_REACH && !layout.clause_break_between(end, orig.start)
+        }) {
             Speech::Negated
         } else if layout.is_quoted(orig) || cues.reporting.contains(&sentence) {
             Speech::Reported
@@ -425,7 +458,11 @@ impl Classifier {
                 }
             }
             if !rule.all.is_empty() && !rule.any.is_empty() {
-                match hits.iter().find(|h| rule.any.iter().any(|p| self.part_matches(p, h)) && near(anchor, h)) {
+                let fresh = |h: &Hit| !found.iter().any(|f| std::ptr::eq(*f, h));
+                match hits
+                    .iter()
+                    .find(|h| fresh(h) && rule.any.iter().any(|p| self.part_matches(p, h)) && near(anchor, h))
+                {
                     Some(h) => found.push(h),
                     None => continue 'anchor,
                 }
@@ -441,8 +478,8 @@ impl Classifier {
 struct Cues {
     reporting: Vec<usize>,
     condemnation: Vec<usize>,
-    /// (sentence, token) of each negation cue.
-    negation: Vec<(usize, usize)>,
+    /// (sentence, token, original end offset) of each negation cue.
+    negation: Vec<(usize, usize, usize)>,
     /// (sentence, category) of every cue, for `unless`.
     all: Vec<(usize, usize)>,
 }
@@ -456,7 +493,7 @@ impl Cues {
                 Role::Signal => continue,
                 Role::Reporting => cues.reporting.push(h.sentence),
                 Role::Condemnation => cues.condemnation.push(h.sentence),
-                Role::Negation => cues.negation.push((h.sentence, h.token)),
+                Role::Negation => cues.negation.push((h.sentence, h.token, h.orig.end)),
                 Role::OtherCue => {}
             }
             cues.all.push((h.sentence, category));
@@ -469,7 +506,7 @@ impl Cues {
     fn voids(&self, rule: &CompiledRule, sentence: usize, first: usize, last: usize, cats: &[CategoryInfo]) -> bool {
         rule.unless.iter().any(|&u| {
             if cats[u].role == Role::Negation {
-                self.negation.iter().any(|&(s, t)| s == sentence && t + NEGATION_REACH >= first && t <= last)
+                self.negation.iter().any(|&(s, t, _)| s == sentence && t + NEGATION_REACH >= first && t <= last)
             } else {
                 self.all.contains(&(sentence, u))
             }
@@ -571,7 +608,7 @@ impl Builder {
             return Err(self.errors);
         }
         let literals =
-            AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&self.patterns).map_err(|e| {
+            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.patterns).map_err(|e| {
                 vec![FileError::whole(
                     std::path::Path::new("lexicons"),
                     format!("cannot build the term automaton: {e}"),
