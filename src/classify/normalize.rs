@@ -66,7 +66,13 @@ fn normalize_impl(input: &str, fold_diacritics: bool, keep_punct: bool) -> Norma
         let followed_by_mark = chars.peek().is_some_and(|&(_, n)| is_combining_mark(n));
         if c.is_ascii() && !followed_by_mark {
             let span = (start as u32, (start + 1) as u32);
-            if c.is_ascii_alphanumeric() || (keep_punct && !c.is_ascii_whitespace() && !c.is_ascii_control()) {
+            let next_is_letter = chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
+            if let Some(letter) =
+                unleet(c, out.text.chars().next_back().filter(|_| pending_space.is_none()), next_is_letter)
+            {
+                flush_space(&mut out, &mut pending_space);
+                push(&mut out, letter, span);
+            } else if c.is_ascii_alphanumeric() || (keep_punct && !c.is_ascii_whitespace() && !c.is_ascii_control()) {
                 flush_space(&mut out, &mut pending_space);
                 push(&mut out, c.to_ascii_lowercase(), span);
             } else {
@@ -112,7 +118,86 @@ fn normalize_impl(input: &str, fold_diacritics: bool, keep_punct: bool) -> Norma
             }
         }
     }
+    join_spaced_letters(&mut out);
     out
+}
+
+/// Leetspeak inside a word: a digit between two letters ("h4te", "k1ll"), or `@`/`$` next to
+/// a letter ("@ss", "$lut"), stands for the letter it looks like. Digits elsewhere ("2nd",
+/// "covid19", "1994") stay digits.
+fn unleet(c: char, prev: Option<char>, next_is_letter: bool) -> Option<char> {
+    let prev_is_letter = prev.is_some_and(|p| p.is_alphabetic());
+    let letter = match c {
+        '0' => 'o',
+        '1' => 'i',
+        '3' => 'e',
+        '4' => 'a',
+        '5' => 's',
+        '7' => 't',
+        '@' => return (prev_is_letter || next_is_letter).then_some('a'),
+        '$' => return (prev_is_letter || next_is_letter).then_some('s'),
+        _ => return None,
+    };
+    (prev_is_letter && next_is_letter).then_some(letter)
+}
+
+/// Letters written apart to dodge filters ("k i l l", "h a t e"): a run of three or more
+/// single-letter tokens is joined into one word. Two single letters ("a b") are left alone.
+fn join_spaced_letters(out: &mut Normalized) {
+    let bytes = out.text.as_bytes();
+    // Token boundaries as (start, end) byte ranges.
+    let mut tokens: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match (b == b' ', start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                tokens.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        tokens.push((s, bytes.len()));
+    }
+    let single = |&(s, e): &(usize, usize)| {
+        let t = &out.text[s..e];
+        let mut cs = t.chars();
+        // A letter, with its marks; in the regex view the last of a run may carry punctuation.
+        cs.next().is_some_and(|c| c.is_alphabetic()) && cs.all(|c| is_combining_mark(c) || !c.is_alphanumeric())
+    };
+    let mut drop: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut j = i;
+        while j < tokens.len() && single(&tokens[j]) {
+            j += 1;
+        }
+        if j - i >= 3 {
+            // Remove the space after each token of the run but the last.
+            drop.extend(tokens[i..j - 1].iter().map(|&(_, e)| e));
+        }
+        i = j.max(i + 1);
+    }
+    if drop.is_empty() {
+        return;
+    }
+    let mut text = String::with_capacity(out.text.len());
+    let (mut starts, mut ends) = (Vec::with_capacity(out.src_start.len()), Vec::with_capacity(out.src_end.len()));
+    let mut d = drop.into_iter().peekable();
+    for (i, ch) in out.text.char_indices() {
+        if d.peek() == Some(&i) {
+            d.next();
+            continue;
+        }
+        text.push(ch);
+        for k in i..i + ch.len_utf8() {
+            starts.push(out.src_start[k]);
+            ends.push(out.src_end[k]);
+        }
+    }
+    *out = Normalized { text, src_start: starts, src_end: ends };
 }
 
 fn push(out: &mut Normalized, c: char, span: (u32, u32)) {
@@ -237,6 +322,21 @@ mod tests {
         let at = n.text.find("s'échapper").unwrap();
         let (s, e) = n.original_range(at, at + "s'échapper".len());
         assert_eq!(&src[s..e], "s'échapper");
+    }
+
+    #[test]
+    fn leetspeak_and_spaced_letters_fold() {
+        assert_eq!(norm("I h4te them, k1ll th3m"), "i hate them kill them");
+        assert_eq!(norm("@ss and a$$"), "ass and ass");
+        assert_eq!(norm("the 2nd of may 1994, covid19"), "the 2nd of may 1994 covid19");
+        assert_eq!(norm("I h a t e them"), "ihate them");
+        assert_eq!(norm("k i l l them"), "kill them");
+        assert_eq!(norm("a b testing"), "a b testing");
+        let src = "we will k i l l";
+        let n = normalize(src, false);
+        let (s, e) = n.original_range(8, 12);
+        assert_eq!(&src[s..e], "k i l l");
+        assert_eq!(normalize_for_regex("I h4te w o m e n!").text, "i hate women!");
     }
 
     #[test]

@@ -265,9 +265,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>), Vec<FileEr
     let mut categories = None;
     for path in paths {
         if path.is_dir() {
-            let candidate = path.join("categories.toml");
-            if categories.is_none() && candidate.is_file() {
-                categories = Some(candidate);
+            // The folder's own categories.toml, or the nearest one above (`lexicons/fr`).
+            if categories.is_none() {
+                categories = path.ancestors().map(|d| d.join("categories.toml")).find(|c| c.is_file());
             }
             collect_toml(path, &mut files)
                 .map_err(|e| vec![FileError::whole(path, format!("cannot read folder: {e}"))])?;
