@@ -13,6 +13,7 @@
 //! | index | [`index`] | assessed articles → tantivy index on disk (per-language analysers, upsert by id) |
 //! | query | [`query`] | queries and filters → hits with snippets and evidence; trends, spikes, export |
 //! | state | [`store`] | SQLite: per-feed fetch state, seen articles |
+//! | evaluate | [`eval`] | labelled datasets → precision, recall, F1, per-term false alarms; HTML reports |
 //!
 //! [`run`] ties the stages together for one pass over a pipeline's feeds; [`demo`] serves the
 //! bundled demo outlets on loopback and runs that same pass against them.
@@ -21,6 +22,7 @@ pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod eval;
 pub mod fetch;
 pub mod index;
 pub mod lang;

@@ -3,6 +3,7 @@
 
 mod cli;
 mod demo;
+mod eval;
 mod fetch;
 mod lang_accuracy;
 mod lexicon_tools;

@@ -7,6 +7,7 @@
 mod batch;
 mod classify;
 mod demo;
+mod eval;
 mod export;
 mod feeds;
 mod lexicon;
@@ -25,6 +26,7 @@ use crate::model::{Evidence, Level};
 
 pub use classify::ClassifyArgs;
 pub use demo::DemoArgs;
+pub use eval::EvalArgs;
 pub use export::ExportArgs;
 pub use feeds::FeedsCommand;
 pub use lexicon::LexiconCommand;
@@ -67,6 +69,9 @@ pub enum Command {
     /// Work on lexicons.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+    /// Measure lexicons against labelled data (precision, recall, F1, false alarms per term),
+    /// or compare two lexicon sets.
+    Eval(EvalArgs),
 }
 
 /// Run a parsed command line.
@@ -80,6 +85,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(a) => export::export(a),
         Command::Classify(a) => classify::classify(a),
         Command::Lexicon(command) => lexicon::run(command),
+        Command::Eval(a) => eval::eval(a),
     }
 }
 
