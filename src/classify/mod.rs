@@ -25,7 +25,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 
 use crate::config::{FileError, Levels};
 use crate::lexicon::categories::{CUE_CONDEMNATION, CUE_NEGATION, CUE_REPORTING};
@@ -122,6 +122,18 @@ struct Hit {
     sentence: usize,
 }
 
+/// The regex terms of one language, prefiltered together.
+#[derive(Debug)]
+struct RegexGroup {
+    language: String,
+    set: RegexSet,
+    /// For each regex of `set`, its index in `Classifier::regexes`.
+    members: Vec<usize>,
+}
+
+/// Largest compiled size of one language's `RegexSet`.
+const REGEX_SET_SIZE_LIMIT: usize = 256 * 1024 * 1024;
+
 /// A compiled, immutable classifier. Build with [`Classifier::build`].
 #[derive(Debug)]
 pub struct Classifier {
@@ -131,7 +143,9 @@ pub struct Classifier {
     literals: AhoCorasick,
     /// For each automaton pattern, the terms (possibly in several lexicons) it stands for.
     literal_terms: Vec<Vec<usize>>,
-    regex_set: RegexSet,
+    /// One `RegexSet` per lexicon language (`*` for universal lexicons): text runs only the
+    /// sets of its language, and no single set grows past the regex size limits.
+    regex_sets: Vec<RegexGroup>,
     regexes: Vec<(Regex, usize)>,
     rules: Vec<CompiledRule>,
     levels: Levels,
@@ -285,7 +299,9 @@ impl Classifier {
             return hits;
         }
         let view = normalize_for_regex(text);
-        for ri in self.regex_set.matches(&view.text).iter() {
+        let groups = self.regex_sets.iter().filter(|g| g.language == "*" || lang.is_none_or(|l| g.language == l));
+        let matched = groups.flat_map(|g| g.set.matches(&view.text).into_iter().map(|i| g.members[i]));
+        for ri in matched {
             let (re, ti) = &self.regexes[ri];
             if !self.applies(self.terms[*ti].lexicon, lang) {
                 continue;
@@ -614,16 +630,33 @@ impl Builder {
                     format!("cannot build the term automaton: {e}"),
                 )]
             })?;
-        let regex_set = RegexSet::new(&self.regex_sources).map_err(|e| {
-            vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the regex set: {e}"))]
-        })?;
+        let mut by_language: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
+        for (ri, (_, ti)) in self.regexes.iter().enumerate() {
+            let lex = &self.lexicons[self.terms[*ti].lexicon];
+            let key = if lex.universal { "*".to_string() } else { lex.language.clone() };
+            by_language.entry(key).or_default().push(ri);
+        }
+        let mut regex_sets = Vec::with_capacity(by_language.len());
+        for (language, members) in by_language {
+            let set = RegexSetBuilder::new(members.iter().map(|&ri| &self.regex_sources[ri]))
+                .size_limit(REGEX_SET_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_SET_SIZE_LIMIT)
+                .build()
+                .map_err(|e| {
+                    vec![FileError::whole(
+                        std::path::Path::new("lexicons"),
+                        format!("cannot build the regex set of language {language}: {e}"),
+                    )]
+                })?;
+            regex_sets.push(RegexGroup { language, set, members });
+        }
         Ok(Classifier {
             categories,
             lexicons: self.lexicons,
             terms: self.terms,
             literals,
             literal_terms: self.literal_terms,
-            regex_set,
+            regex_sets,
             regexes: self.regexes,
             rules: self.rules,
             levels,
