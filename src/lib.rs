@@ -12,15 +12,21 @@
 //! | classify | [`lexicon`], [`classify`] | text → [`model::Assessment`] with [`model::Evidence`] |
 //! | index | [`index`] | assessed articles → tantivy index on disk (per-language analysers, upsert by id) |
 //! | query | [`query`] | queries and filters → hits with snippets and evidence; trends, spikes, export |
-//! | state | [`store`] | SQLite: per-feed fetch state, seen articles |
+//! | state | [`store`] | SQLite: per-feed fetch state, seen articles, the alert log |
+//! | alert | [`alert`] | assessed articles and trend spikes → alerts → Atom, JSON Feed, CAP, webhooks, JSONL |
+//! | serve | [`serve`] | the HTTP API (axum): search, trends, articles, feeds, alerts, health, metrics |
 //! | evaluate | [`eval`] | labelled datasets → precision, recall, F1, per-term false alarms; HTML reports |
 //!
 //! [`run`] ties the stages together for one pass over a pipeline's feeds; [`demo`] serves the
-//! bundled demo outlets on loopback and runs that same pass against them.
+//! bundled demo outlets on loopback and runs that same pass against them; [`daemon`] runs
+//! passes on the feeds' schedules for several pipelines at once, raises and delivers alerts,
+//! serves the API, reloads on change and shuts down cleanly.
 
+pub mod alert;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod demo;
 pub mod eval;
 pub mod fetch;
@@ -31,4 +37,5 @@ pub mod model;
 pub mod parse;
 pub mod query;
 pub mod run;
+pub mod serve;
 pub mod store;

@@ -7,8 +7,12 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = tocsin::cli::Cli::parse();
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&cli.log));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(cli.log_filter()));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match cli.log_format {
+        tocsin::cli::LogFormat::Json => logs.json().with_current_span(true).init(),
+        tocsin::cli::LogFormat::Text => logs.init(),
+    }
     match tocsin::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -214,3 +214,99 @@ pub struct AssessedArticle {
     /// Its assessment.
     pub assessment: Assessment,
 }
+
+/// What raised an [`Alert`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertKind {
+    /// One article reached the alert level.
+    #[default]
+    Article,
+    /// A `[[watch]]` trend query's latest bucket spiked.
+    Spike,
+}
+
+/// An early-warning alert, raised once per article (or watch bucket) and level.
+///
+/// Its serde form is the JSON of `/api/alerts`, webhooks and the JSONL sink (a contract:
+/// fields are added, never renamed). `seq` is monotonic per pipeline and never reused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    /// Position in the pipeline's alert log: strictly increasing, never reused.
+    pub seq: u64,
+    /// The article that raised it (none for spike alerts).
+    pub article_id: Option<String>,
+    /// The level reached.
+    pub level: Level,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// When it was raised.
+    pub created: DateTime<Utc>,
+    /// Name of the pipeline that raised it.
+    #[serde(default)]
+    pub pipeline: String,
+    /// Article or spike.
+    #[serde(default)]
+    pub kind: AlertKind,
+    /// The `seq` of the earlier alert on the same article (or watch bucket) that this one
+    /// escalates: an update, not a new event.
+    #[serde(default)]
+    pub updates: Option<u64>,
+    /// The level of the alert this one escalates.
+    #[serde(default)]
+    pub previous_level: Option<Level>,
+    /// What the article was, for article alerts.
+    #[serde(default)]
+    pub article: Option<AlertArticle>,
+    /// What spiked, for spike alerts.
+    #[serde(default)]
+    pub spike: Option<AlertSpike>,
+}
+
+/// The article behind an alert, as subscribers need it without a second request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AlertArticle {
+    /// Title.
+    pub title: String,
+    /// Outlet name.
+    pub outlet: String,
+    /// Link to the article (canonical URL).
+    pub url: String,
+    /// Language.
+    pub lang: String,
+    /// Country of the outlet, when known.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Publication time.
+    pub published: DateTime<Utc>,
+    /// Score of the assessment.
+    pub score: f64,
+    /// Categories with their scores.
+    pub categories: BTreeMap<String, f64>,
+    /// The sentence of the strongest evidence, as written.
+    pub snippet: String,
+    /// The strongest pieces of evidence (at most five), strongest first.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+}
+
+/// The trend bucket behind a spike alert.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertSpike {
+    /// Name of the `[[watch]]`.
+    pub watch: String,
+    /// Its query.
+    pub query: String,
+    /// Bucket width in seconds.
+    pub interval_seconds: u64,
+    /// Start of the bucket that spiked.
+    pub bucket_start: DateTime<Utc>,
+    /// Matching articles in the bucket.
+    pub count: u64,
+    /// Mean count of the trailing window.
+    pub baseline: f64,
+    /// `P(X ≥ count)` under the baseline rate.
+    pub p_value: f64,
+    /// Standard deviations above the baseline.
+    pub z_score: f64,
+}

@@ -32,7 +32,7 @@ use crate::fetch::{FailureClass, FetchOutcome, FetchRequest, Fetcher, ResponseMe
 use crate::index::ArticleIndex;
 use crate::model::{Article, AssessedArticle, Level};
 use crate::parse::{Document, Limits, ParsedFeed};
-use crate::store::{FeedState, SeenArticle, Store};
+use crate::store::{FeedState, SeenArticle, Store, StoreError};
 
 /// Two articles of one outlet with the same title within this window are one story.
 pub const TITLE_DEDUP_DAYS: i64 = 7;
@@ -100,6 +100,10 @@ pub struct RunReport {
     pub index_total: u64,
     /// Documents per level in the index after the run.
     pub levels: Vec<(Level, usize)>,
+    /// Time spent deciding languages and classifying, in seconds.
+    pub classify_seconds: f64,
+    /// Time spent writing and committing the index, in seconds.
+    pub index_seconds: f64,
 }
 
 impl RunReport {
@@ -150,8 +154,22 @@ pub async fn run_once(pipeline: &Pipeline) -> Result<RunReport, RunError> {
     run(pipeline, RunOptions::default()).await
 }
 
+/// Called by a run after its index commit and before the state records the articles as
+/// seen, with the state store and the articles indexed (the daemon raises alerts here). An
+/// error stops the run before the articles are recorded, so the next run offers them again.
+pub type IndexedHook = Arc<dyn Fn(&mut Store, &[AssessedArticle]) -> Result<(), StoreError> + Send + Sync>;
+
 /// Run one pass of `pipeline` with `options`.
 pub async fn run(pipeline: &Pipeline, options: RunOptions) -> Result<RunReport, RunError> {
+    run_with_hook(pipeline, options, None).await
+}
+
+/// Run one pass of `pipeline` with `options`, calling `hook` with what it indexed.
+pub async fn run_with_hook(
+    pipeline: &Pipeline,
+    options: RunOptions,
+    hook: Option<IndexedHook>,
+) -> Result<RunReport, RunError> {
     let data_dir = &pipeline.config.pipeline.data_dir;
     std::fs::create_dir_all(data_dir)
         .map_err(|source| RunError::DataDir { path: data_dir.display().to_string(), source })?;
@@ -175,7 +193,7 @@ pub async fn run(pipeline: &Pipeline, options: RunOptions) -> Result<RunReport, 
     .await?;
     add_full_text(&fetcher, &feeds, &mut work.candidates).await;
     let p = pipeline.clone();
-    blocking(move || finish(&p, feeds, work, now)).await
+    blocking(move || finish(&p, feeds, work, now, hook)).await
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, RunError> + Send + 'static) -> Result<T, RunError> {
@@ -463,8 +481,15 @@ async fn full_text(fetcher: &Fetcher, url: &str) -> Result<crate::parse::readabl
 }
 
 /// Language, classification, index commit, then the state: the blocking end of a run.
-fn finish(pipeline: &Pipeline, feeds: Vec<FeedConfig>, work: Work, now: DateTime<Utc>) -> Result<RunReport, RunError> {
+fn finish(
+    pipeline: &Pipeline,
+    feeds: Vec<FeedConfig>,
+    work: Work,
+    now: DateTime<Utc>,
+    hook: Option<IndexedHook>,
+) -> Result<RunReport, RunError> {
     let Work { mut reports, mut states, mut candidates, poll_hints, polled } = work;
+    let started = std::time::Instant::now();
     candidates.par_iter_mut().for_each(|c| {
         let d = crate::lang::decide(&c.article, c.declared.as_deref(), feeds[c.feed].language.as_deref());
         c.article.lang = d.lang;
@@ -478,6 +503,8 @@ fn finish(pipeline: &Pipeline, feeds: Vec<FeedConfig>, work: Work, now: DateTime
             article: c.article.clone(),
         })
         .collect();
+    let classify_seconds = started.elapsed().as_secs_f64();
+    let started = std::time::Instant::now();
     let index = ArticleIndex::open(&pipeline.index_dir())?;
     if !indexed.is_empty() {
         let mut writer = index.writer()?;
@@ -486,8 +513,12 @@ fn finish(pipeline: &Pipeline, feeds: Vec<FeedConfig>, work: Work, now: DateTime
         }
         writer.commit()?;
     }
+    let index_seconds = started.elapsed().as_secs_f64();
     // Only now, with the index committed, remember what it holds.
     let mut store = Store::open(&pipeline.state_path())?;
+    if let Some(hook) = hook {
+        hook(&mut store, &indexed)?;
+    }
     store.mark_seen(
         candidates.iter().zip(&indexed).map(|(c, a)| SeenArticle {
             id: &c.article.id,
@@ -511,7 +542,15 @@ fn finish(pipeline: &Pipeline, feeds: Vec<FeedConfig>, work: Work, now: DateTime
     let levels = crate::query::level_counts(&index)?.to_vec();
     let index_total = index.num_docs()?;
     info!(pipeline = %pipeline.config.pipeline.name, indexed = indexed.len(), index_total, "Run finished.");
-    Ok(RunReport { pipeline: pipeline.config.pipeline.name.clone(), feeds: reports, indexed, index_total, levels })
+    Ok(RunReport {
+        pipeline: pipeline.config.pipeline.name.clone(),
+        feeds: reports,
+        indexed,
+        index_total,
+        levels,
+        classify_seconds,
+        index_seconds,
+    })
 }
 
 /// Hash of what the feed says about an article (before full text and language), to skip

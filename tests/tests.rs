@@ -1,7 +1,10 @@
 //! The integration tests: one binary, real components (a loopback HTTP server, an on-disk
 //! tantivy index and SQLite file in a temp dir), never any address but 127.0.0.1.
 
+mod alerts;
+mod api;
 mod cli;
+mod daemon;
 mod demo;
 mod eval;
 mod fetch;

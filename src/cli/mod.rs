@@ -6,6 +6,7 @@
 
 mod batch;
 mod classify;
+mod daemon;
 mod demo;
 mod eval;
 mod export;
@@ -25,6 +26,7 @@ use crate::config::{Pipeline, PipelineConfig};
 use crate::model::{Evidence, Level};
 
 pub use classify::ClassifyArgs;
+pub use daemon::DaemonArgs;
 pub use demo::DemoArgs;
 pub use eval::EvalArgs;
 pub use export::ExportArgs;
@@ -41,9 +43,33 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-    /// Log level filter (error, warn, info, debug, trace) or a tracing directive.
-    #[arg(long, global = true, default_value = "warn")]
-    pub log: String,
+    /// Log level filter (error, warn, info, debug, trace) or a tracing directive (default:
+    /// info for the daemon, warn otherwise).
+    #[arg(long, global = true)]
+    pub log: Option<String>,
+    /// Log lines as human text or as JSON objects (one per line, with span fields).
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable text.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl Cli {
+    /// The log filter: `--log`, or the command's default.
+    pub fn log_filter(&self) -> &str {
+        match (&self.log, &self.command) {
+            (Some(l), _) => l,
+            (None, Command::Daemon(_)) => "info",
+            (None, _) => "warn",
+        }
+    }
 }
 
 /// The commands.
@@ -54,6 +80,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run one pass of a pipeline: fetch, parse, classify, index.
     Run(RunArgs),
+    /// Run pipelines on their feeds' schedules: raise alerts, publish early-warning feeds and
+    /// webhooks, serve the HTTP API (127.0.0.1:8080 by default).
+    Daemon(DaemonArgs),
     /// Manage a pipeline's feeds: import and export OPML, show their health.
     #[command(subcommand)]
     Feeds(FeedsCommand),
@@ -79,6 +108,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Demo(a) => demo::demo(a),
         Command::Run(a) => run::run_pipeline(a),
+        Command::Daemon(a) => daemon::daemon(a),
         Command::Feeds(c) => feeds::run(c),
         Command::Search(a) => search::search(a),
         Command::Trends(a) => trends::trends(a),

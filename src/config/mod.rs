@@ -46,6 +46,25 @@ pub struct PipelineConfig {
     /// Early-warning outputs (read by the daemon).
     #[serde(default)]
     pub output: Vec<OutputConfig>,
+    /// Which articles raise alerts (read by the daemon).
+    #[serde(default)]
+    pub alerts: AlertsConfig,
+}
+
+/// `[alerts]`: when an article raises an alert.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertsConfig {
+    /// Lowest level that raises an alert ("warning" by default, so an article that crosses
+    /// `[levels] warning` is raised and one that later crosses `[levels] alert` is escalated
+    /// by an update; "alert" raises only at the alert threshold).
+    pub min_level: Level,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        AlertsConfig { min_level: Level::Warning }
+    }
 }
 
 /// `[pipeline]`: what the pipeline is and where it keeps its data.
@@ -232,6 +251,9 @@ pub struct WatchConfig {
     /// Trailing window that defines normal ("14d").
     #[serde(deserialize_with = "de_duration")]
     pub baseline: Duration,
+    /// Level of the alert a spike raises ("warning" by default).
+    #[serde(default = "default_output_level")]
+    pub level: Level,
 }
 
 /// `[[output]]`: an early-warning output (acted on by the daemon).
@@ -243,9 +265,51 @@ pub struct OutputConfig {
     /// Lowest level published.
     #[serde(default = "default_output_level")]
     pub min_level: Level,
-    /// Target URL (webhook) or path (jsonl).
+    /// Target URL (webhook) or path (jsonl; for atom, jsonfeed and cap an optional file the
+    /// feed is also written to after each change, for static hosting).
     #[serde(default)]
     pub target: Option<String>,
+    /// Webhook: the HMAC-SHA256 key of the `X-Tocsin-Signature` header. Prefer `secret_env`.
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// Webhook: the environment variable holding the HMAC key (kept out of the file).
+    #[serde(default)]
+    pub secret_env: Option<String>,
+    /// Webhook: attempts per alert in one round before waiting for the next (backoff doubles
+    /// from 1 s between attempts).
+    #[serde(default = "default_attempts")]
+    pub max_attempts: u32,
+    /// Webhook: time allowed for one POST ("10s").
+    #[serde(default = "default_webhook_timeout", deserialize_with = "de_duration")]
+    pub timeout: Duration,
+    /// Feeds (atom, jsonfeed, cap): the most recent alerts listed.
+    #[serde(default = "default_feed_limit")]
+    pub limit: usize,
+}
+
+impl OutputConfig {
+    /// The webhook's HMAC key: `secret`, or the variable named by `secret_env`.
+    pub fn secret(&self) -> Option<String> {
+        self.secret.clone().or_else(|| self.secret_env.as_ref().and_then(|v| std::env::var(v).ok()))
+    }
+
+    /// A stable name for logs, metrics and the delivery log: `kind:target`.
+    pub fn name(&self) -> String {
+        format!("{}:{}", self.kind.as_str(), self.target.as_deref().unwrap_or("http"))
+    }
+}
+
+impl OutputKind {
+    /// The name used in pipeline files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputKind::Atom => "atom",
+            OutputKind::Jsonfeed => "jsonfeed",
+            OutputKind::Cap => "cap",
+            OutputKind::Webhook => "webhook",
+            OutputKind::Jsonl => "jsonl",
+        }
+    }
 }
 
 /// Kinds of early-warning outputs.
@@ -272,6 +336,15 @@ fn default_lexicons() -> Vec<PathBuf> {
 }
 fn default_output_level() -> Level {
     Level::Warning
+}
+fn default_attempts() -> u32 {
+    6
+}
+fn default_webhook_timeout() -> Duration {
+    Duration::from_secs(10)
+}
+fn default_feed_limit() -> usize {
+    50
 }
 
 fn de_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
@@ -356,6 +429,40 @@ impl PipelineConfig {
         }
         if self.fetch.min_poll > self.fetch.max_poll {
             return Err(locate("[fetch]", "[fetch] min_poll must not be longer than max_poll".into()));
+        }
+        self.validate_daemon(path, source)
+    }
+
+    /// `[[watch]]` and `[[output]]`, read by the daemon.
+    fn validate_daemon(&self, path: &Path, source: &str) -> Result<(), FileError> {
+        let locate = |needle: &str, msg: String| match source.find(needle) {
+            Some(at) => FileError::at(path, source, at, msg),
+            None => FileError::whole(path, msg),
+        };
+        for w in &self.watch {
+            if ![3_600, 86_400, 604_800].contains(&w.interval.as_secs()) {
+                let msg = format!("[[watch]] {:?}: interval must be \"1h\", \"1d\" or \"7d\"", w.name);
+                return Err(locate(&w.name, msg));
+            }
+            if w.baseline < w.interval * 3 {
+                let msg = format!("[[watch]] {:?}: baseline must span at least 3 intervals", w.name);
+                return Err(locate(&w.name, msg));
+            }
+        }
+        for o in &self.output {
+            let target = o.target.as_deref().unwrap_or_default();
+            let bad = match o.kind {
+                OutputKind::Webhook => !(target.starts_with("http://") || target.starts_with("https://")),
+                OutputKind::Jsonl => target.is_empty(),
+                _ => false,
+            };
+            if bad {
+                let msg = format!(
+                    "[[output]] kind = {:?} needs a target (a URL for webhook, a file for jsonl)",
+                    o.kind.as_str()
+                );
+                return Err(locate("[[output]]", msg));
+            }
         }
         Ok(())
     }

@@ -1,11 +1,13 @@
 //! Pipeline state in SQLite (`state.sqlite` under the data directory, WAL mode): per-feed
 //! fetch state ([`FeedState`]), the articles already indexed with a hash of their content and
-//! a title key for dedup ([`articles`]), and feeds imported from OPML ([`subscriptions`]).
+//! a title key for dedup ([`articles`]), feeds imported from OPML ([`subscriptions`]), and the
+//! daemon's alert log with its delivery log and output cursors ([`alerts`]).
 //!
 //! The index is committed before the state records what it holds, so a kill between the two
 //! only makes the next run re-index (an upsert by id: no duplicate), never lose, an article.
 //! The schema is versioned with `PRAGMA user_version`; older files are upgraded on open.
 
+pub mod alerts;
 pub mod articles;
 pub mod subscriptions;
 
@@ -14,6 +16,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+pub use alerts::{Delivery, NewAlert};
 pub use articles::{FeedStats, SeenArticle};
 
 use crate::fetch::FailureClass;
@@ -144,7 +147,10 @@ impl Store {
         if version < 2 {
             tx.execute_batch(SCHEMA_V2)?;
         }
-        tx.pragma_update(None, "user_version", 2)?;
+        if version < 3 {
+            tx.execute_batch(alerts::SCHEMA_V3)?;
+        }
+        tx.pragma_update(None, "user_version", 3)?;
         tx.commit()
     }
 
