@@ -207,9 +207,9 @@ note = "n"
 examples = ["They will kill them all."]
 
 [[term]]
-match = "kill"
+match = "kill now"
 category = "violence"
-note = "shadowed by kill them"
+note = "a phrase the example does not contain"
 examples = ["Kill them now."]
 
 [[term]]
@@ -241,7 +241,7 @@ fn lexicon_test_prints_each_failure_with_what_fired() {
     let text = String::from_utf8(out.stdout).unwrap();
     let file = dir.path().join("en/t.toml");
     for expected in [
-        format!("{}:13: term \"kill\" (en-t, violence) did not match example \"Kill them now.\"", file.display()),
+        format!("{}:13: term \"kill now\" (en-t, violence) did not match example \"Kill them now.\"", file.display()),
         "    matched instead: violence \"kill them\" on \"Kill them\" (en-t)".to_string(),
         format!(
             "{}:19: term \"vermin\" (en-t, dehumanisation) matched counter-example \"Call vermin control.\"",
