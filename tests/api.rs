@@ -278,3 +278,56 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn two_pipelines_run_side_by_side_and_names_must_differ() {
+    let tmp = tempfile::tempdir().unwrap();
+    let feeds = tmp.path().join("feeds");
+    std::fs::create_dir_all(&feeds).unwrap();
+    let item = |slug: &str| Item { slug: slug.into(), title: format!("Leaflet {slug}"), text: ALERT_TEXT.into() };
+    std::fs::write(feeds.join("a.xml"), rss("A", &[item("one")])).unwrap();
+    std::fs::write(feeds.join("b.xml"), rss("B", &[item("two"), item("three")])).unwrap();
+    block_on(async {
+        let server = FeedServer::start(&feeds).await.unwrap();
+        let first = daemon_pipeline(&tmp.path().join("one"), &server.base_url(), &["a.xml"], "");
+        let second_dir = tmp.path().join("two");
+        let second = daemon_pipeline(&second_dir, &server.base_url(), &["b.xml"], "");
+        let text = std::fs::read_to_string(&second).unwrap().replace("name = \"test\"", "name = \"second\"");
+        std::fs::write(&second, text).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let options = |pipelines: Vec<std::path::PathBuf>| DaemonOptions {
+            pipelines,
+            token: None,
+            public_url: None,
+            reload_every: Duration::from_secs(60),
+        };
+        let same = options(vec![first.clone(), first.clone()]);
+        let err = tokio::task::spawn_blocking(move || Daemon::load(same, "http://x")).await.unwrap().unwrap_err();
+        assert!(err.to_string().contains("two pipelines are named \"test\""), "{err}");
+        let both = options(vec![first, second]);
+        let public = base.clone();
+        let daemon = tokio::task::spawn_blocking(move || Daemon::load(both, &public)).await.unwrap().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(daemon.run(listener, async move {
+            let _ = rx.await;
+        }));
+        wait_for("alerts in both pipelines", Duration::from_secs(90), || async {
+            alert_count(&base).await == 1
+                && json(&format!("{base}/api/alerts?pipeline=second")).await["alerts"].as_array().unwrap().len() == 2
+        })
+        .await;
+        assert_eq!(json(&format!("{base}/api/search?pipeline=second&q=leaflet")).await["total"], 2);
+        assert_eq!(
+            json(&format!("{base}/api/search?q=leaflet")).await["total"],
+            1,
+            "the first pipeline is the default"
+        );
+        let (status, atom) = get(&format!("{base}/feeds/second.atom")).await;
+        assert_eq!(status, 200);
+        assert_eq!(feed_rs::parser::parse(atom.as_bytes()).unwrap().entries.len(), 2);
+        assert_eq!(json(&format!("{base}/healthz")).await["pipelines"].as_array().unwrap().len(), 2);
+        let _ = tx.send(());
+        task.await.unwrap().unwrap();
+    });
+}

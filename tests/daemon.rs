@@ -69,6 +69,7 @@ pub fn daemon_pipeline(dir: &Path, base: &str, feeds: &[&str], extra: &str) -> P
         ));
     }
     toml.push_str(extra);
+    std::fs::create_dir_all(dir).unwrap();
     let path = dir.join("pipeline.toml");
     std::fs::write(&path, toml).unwrap();
     path
