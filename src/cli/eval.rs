@@ -171,8 +171,8 @@ fn run_compare(
     Ok(())
 }
 
-/// Compile the lexicons, classify every example, build the report; the timing goes to the
-/// log (`--log info`).
+/// Compile the lexicons, classify every example, build the report; the timing goes to
+/// standard error, so `--json` output stays clean.
 fn evaluate(
     spec: &DatasetSpec,
     data: &Dataset,
@@ -180,15 +180,18 @@ fn evaluate(
     levels: Levels,
     options: Options,
 ) -> Result<(Report, Vec<Outcome>)> {
+    let started = Instant::now();
     let lexicons = Lexicons::load(paths, levels)?;
+    let compiled = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let outcomes = classify_all(&lexicons.classifier, &data.examples);
-    let elapsed = started.elapsed();
-    tracing::info!(
-        examples = data.examples.len(),
-        seconds = elapsed.as_secs_f64(),
-        per_second = data.examples.len() as f64 / elapsed.as_secs_f64().max(1e-9),
-        "Classified the dataset."
+    let seconds = started.elapsed().as_secs_f64();
+    let n = data.examples.len();
+    eprintln!(
+        "Compiled {} in {compiled:.2} s; classified {n} examples in {seconds:.2} s ({:.0} per second, {} threads).",
+        lexicons.info.paths.join(", "),
+        n as f64 / seconds.max(1e-9),
+        rayon::current_num_threads()
     );
     let report = report::build(spec, data, &outcomes, &lexicons.info, levels, options);
     Ok((report, outcomes))

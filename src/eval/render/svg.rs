@@ -42,7 +42,8 @@ pub struct Marker {
     pub precision: f64,
 }
 
-/// The precision-recall curve (recall across, precision up) as a step line, with markers.
+/// The precision-recall curve (recall across, precision up) as a step line over the
+/// thresholds above 0, the base rate as a dashed line, and markers.
 pub fn pr_curve(curve: &[CurvePoint], markers: &[Marker]) -> String {
     let (w, h, left, top, size) = (460.0, 380.0, 50.0, 20.0, 320.0);
     let x = |r: f64| left + r * size;
@@ -75,7 +76,21 @@ pub fn pr_curve(curve: &[CurvePoint], markers: &[Marker]) -> String {
         y(0.5),
         y(0.5)
     );
-    let defined: Vec<(f64, f64)> = curve.iter().filter_map(|p| Some((p.recall?, p.precision?))).collect();
+    // The threshold-0 point flags everything: its precision is the base rate, drawn as a
+    // dashed reference line rather than as part of the curve no threshold can reach.
+    if let Some(base) = curve.iter().find(|p| p.threshold <= 0.0).and_then(|p| p.precision) {
+        let _ = write!(
+            s,
+            r##"<line x1="{:.1}" y1="{yb:.1}" x2="{:.1}" y2="{yb:.1}" stroke="#999" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="end" fill="#666">base rate {base:.2}</text>"##,
+            x(0.0),
+            x(1.0),
+            x(1.0),
+            y(base) - 4.0,
+            yb = y(base)
+        );
+    }
+    let defined: Vec<(f64, f64)> =
+        curve.iter().filter(|p| p.threshold > 0.0).filter_map(|p| Some((p.recall?, p.precision?))).collect();
     if !defined.is_empty() {
         let step = defined.len().div_ceil(MAX_POINTS).max(1);
         let mut path = format!("M{:.1},{:.1}", x(0.0), y(defined[0].1));

@@ -229,7 +229,16 @@ fn moved(out: &mut String, title: &str, list: &[SliceDelta]) {
     if changed.is_empty() {
         return;
     }
-    let mut t = Table::new(&["value", "examples", "old F1", "new F1", "F1 change", "TP change", "FP change"]);
+    let mut t = Table::new(&[
+        "value",
+        "examples",
+        "old F1",
+        "new F1",
+        "F1 change",
+        "accuracy change",
+        "TP change",
+        "FP change",
+    ]);
     for s in changed {
         t.row(vec![
             s.value.clone(),
@@ -237,6 +246,7 @@ fn moved(out: &mut String, title: &str, list: &[SliceDelta]) {
             ratio(s.old.f1),
             ratio(s.new.f1),
             signed(s.delta.f1),
+            signed(s.delta.accuracy),
             format!("{:+}", s.delta.tp),
             format!("{:+}", s.delta.fp),
         ]);
