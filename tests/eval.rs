@@ -356,3 +356,32 @@ fn a_misspelt_column_stops_with_the_columns_the_file_has() {
         tocsin().args(["eval", path.to_str().unwrap(), "--text", "tweet", "--positive", "class"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected COLUMN=VALUE"));
 }
+
+#[test]
+fn presets_by_name_or_by_flag_with_other_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lexicons = lexicon_dir(tmp.path(), "old", OLD_TERMS);
+    let fixtures = fixture("eval");
+    let by_name =
+        eval_json(&["told-br", "--data", fixtures.to_str().unwrap(), "--lexicons", lexicons.to_str().unwrap()]);
+    assert_eq!(by_name["dataset"]["name"], "told-br");
+    assert_eq!(by_name["dataset"]["examples"], 20);
+    let file = fixtures.join("told-br/ToLD-BR.csv");
+    let by_flag = eval_json(&[
+        "--preset",
+        "told-br",
+        file.to_str().unwrap(),
+        "--positive",
+        "insult>=2",
+        "--lexicons",
+        lexicons.to_str().unwrap(),
+    ]);
+    assert_eq!(by_flag["dataset"]["positive"], serde_json::json!(["insult>=2"]), "a flag overrides the preset");
+    assert_eq!(by_flag["by_language"][0]["value"], "pt", "the rest of the preset still applies");
+    let out = tocsin().args(["eval", "--list-presets", "--data", fixtures.to_str().unwrap()]).output().unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    for p in PRESETS {
+        assert!(listing.contains(p.name), "{} is listed", p.name);
+    }
+    assert!(listing.contains("(absent)"), "presets without files here say so");
+}
