@@ -130,6 +130,7 @@ impl Daemon {
             pipelines: self.handles.clone(),
             metrics: self.metrics.clone(),
             token: self.options.token.clone(),
+            searches: crate::serve::AnswerCache::default(),
         });
         let names: Vec<&str> = self.handles.iter().map(|h| h.name.as_str()).collect();
         info!(address = %addr, pipelines = ?names, "Listening on http://{addr}");

@@ -60,6 +60,9 @@ async fn cycle(handle: &PipelineHandle, pipeline: &Pipeline, metrics: &Metrics) 
         .await
         .map_err(|e| e.to_string())?;
     record_run(metrics, &report);
+    if !report.indexed.is_empty() {
+        handle.index_changed();
+    }
     let mut raised = std::mem::take(&mut *raised.lock().expect("alerts lock"));
     raised.extend(check_watches(handle, pipeline).await?);
     for a in &raised {
@@ -133,8 +136,9 @@ fn record_run(metrics: &Metrics, report: &RunReport) {
             FeedOutcome::Fetched { .. } => "fetched",
             FeedOutcome::NotModified => "not_modified",
             FeedOutcome::Unchanged => "unchanged",
-            FeedOutcome::Deferred { .. } => "deferred",
             FeedOutcome::Failed { .. } => "failed",
+            // Not due: no request was made.
+            FeedOutcome::Deferred { .. } => continue,
         };
         metrics.add("tocsin_fetches_total", &[("pipeline", p), ("status", status)], 1.0);
     }

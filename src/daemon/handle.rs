@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
@@ -53,6 +54,7 @@ pub struct PipelineHandle {
     health: Mutex<Health>,
     alerts: watch::Sender<u64>,
     wake: Notify,
+    generation: AtomicU64,
 }
 
 impl PipelineHandle {
@@ -74,6 +76,7 @@ impl PipelineHandle {
             health: Mutex::new(health),
             alerts: watch::channel(last_seq).0,
             wake: Notify::new(),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -116,6 +119,17 @@ impl PipelineHandle {
     /// Changes of the highest alert sequence.
     pub fn subscribe_alerts(&self) -> watch::Receiver<u64> {
         self.alerts.subscribe()
+    }
+
+    /// A number that changes after each cycle that committed articles to the index (cached
+    /// API answers are valid for one generation).
+    pub fn index_generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Note that the index changed.
+    pub fn index_changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Resolves when a reload asks for a cycle now.

@@ -12,7 +12,7 @@ const BUCKETS: [f64; 12] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0
 
 /// Names, types and help texts of every metric, in the order they are rendered.
 const METRICS: [(&str, &str, &str); 11] = [
-    ("tocsin_fetches_total", "counter", "Feed polls by outcome (fetched, not_modified, unchanged, deferred, failed)."),
+    ("tocsin_fetches_total", "counter", "Feed requests by outcome (fetched, not_modified, unchanged, failed)."),
     ("tocsin_articles_indexed_total", "counter", "Articles indexed (new or changed)."),
     ("tocsin_index_documents", "gauge", "Documents in the index after the last cycle."),
     ("tocsin_flags_total", "counter", "Articles indexed, by assessed level."),

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -103,9 +103,18 @@ impl Params {
     }
 }
 
-/// `GET /api/search`: `{query, total, hits}` as `tocsin search --json`.
-pub(super) async fn search(State(state): State<Arc<ApiState>>, Query(p): Query<Params>) -> Result<Response, ApiError> {
+/// `GET /api/search`: `{query, total, hits}` as `tocsin search --json`, from the cache when
+/// the same search was answered on the same index generation moments ago.
+pub(super) async fn search(
+    State(state): State<Arc<ApiState>>,
+    RawQuery(raw): RawQuery,
+    Query(p): Query<Params>,
+) -> Result<Response, ApiError> {
     let h = state.pipeline(p.pipeline.as_deref())?;
+    let (key, generation) = (format!("{}?{}", h.name, raw.unwrap_or_default()), h.index_generation());
+    if let Some(body) = state.searches.get(&key, generation) {
+        return Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response());
+    }
     let req = SearchRequest {
         query: p.q.clone().unwrap_or_default(),
         limit: number(&p.limit, "limit", 10)?.min(MAX_LIMIT),
@@ -114,8 +123,14 @@ pub(super) async fn search(State(state): State<Arc<ApiState>>, Query(p): Query<P
         filters: p.filters()?,
         ..SearchRequest::default()
     };
-    let results = blocking(move || Ok(crate::query::search(&h.index, &req)?)).await?;
-    Ok(Json(results).into_response())
+    let body = blocking(move || {
+        let results = crate::query::search(&h.index, &req)?;
+        serde_json::to_vec(&results).map_err(ApiError::internal)
+    })
+    .await?;
+    let body = axum::body::Bytes::from(body);
+    state.searches.put(key, generation, body.clone());
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `GET /api/trends`: the JSON of `tocsin trends --json`.

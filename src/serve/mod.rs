@@ -17,8 +17,11 @@
 //! `Authorization: Bearer TOKEN`. Index and state work runs on the blocking pool.
 
 mod api;
+mod cache;
 mod feeds;
 mod ops;
+
+pub use cache::AnswerCache;
 
 use std::sync::Arc;
 
@@ -40,6 +43,8 @@ pub struct ApiState {
     pub metrics: Arc<Metrics>,
     /// Bearer token required on every route but `/healthz`.
     pub token: Option<String>,
+    /// Recent search answers.
+    pub searches: cache::AnswerCache,
 }
 
 impl ApiState {
