@@ -7,9 +7,9 @@
 //! script settles it ([`script`]: Amharic, Burmese, Bengali, Chinese …), then a statistical
 //! model (lingua, with the languages tocsin needs and their confusers compiled in) for Latin,
 //! Cyrillic, Arabic and Devanagari text. whatlang was measured first and knows no Swahili,
-//! Somali or Yoruba at all — it called them Shona, Javanese and Tagalog with confidence (see
-//! the README) — and the classifier applies a lexicon only to text of its language, so a
-//! wrong guess silently disables the right lexicon: the pipeline's per-feed `language` hint
+//! Somali or Yoruba at all — it called them Shona, Javanese and Tagalog with confidence (it
+//! is no longer a dependency) — and the classifier applies a lexicon only to text of its
+//! language, so a wrong guess silently disables the right lexicon: the pipeline's per-feed `language` hint
 //! wins over a guess below [`CONFIDENT`]. The confidence of the decision is stored.
 
 pub mod script;
