@@ -17,6 +17,7 @@
 
 pub mod context;
 pub mod examples;
+pub mod expand;
 pub mod normalize;
 pub mod score;
 
@@ -210,6 +211,12 @@ impl Classifier {
     /// Number of compiled terms and rules.
     pub fn size(&self) -> (usize, usize) {
         (self.terms.len(), self.rules.len())
+    }
+
+    /// How the terms were compiled: strings in the Aho-Corasick automaton, and terms left
+    /// as regexes (they cost far more per byte of text; see [`expand`]).
+    pub fn engines(&self) -> (usize, usize) {
+        (self.literal_terms.len(), self.regexes.len())
     }
 
     /// Assess one text. `lang` is the text's language (ISO 639-1); `None` or `"und"` lets
@@ -596,27 +603,42 @@ impl Builder {
             }
             term.stem = stem;
             term.boundaries = !pattern.chars().any(is_unspaced_script);
-            let next = self.patterns.len();
-            let pi = *self.pattern_ids.entry(pattern.clone()).or_insert(next);
-            if pi == next {
-                self.patterns.push(pattern);
-                self.literal_terms.push(Vec::new());
-            }
-            self.literal_terms[pi].push(ti);
+            self.add_pattern(pattern, ti);
         } else if let Some(source) = &t.spec.regex {
-            match crate::lexicon::check_regex(source) {
-                Err(message) => {
-                    self.errors.push(origin.error(message));
-                    return;
-                }
-                Ok(re) => {
-                    term.boundaries = !source.chars().any(is_unspaced_script);
-                    self.regex_sources.push(source.clone());
-                    self.regexes.push((re, ti));
+            term.boundaries = !source.chars().any(is_unspaced_script);
+            // A finite word list joins the automaton (it parsed, and every spelling starts
+            // with a word character, so it is a valid regex that never matches empty text);
+            // anything else stays a regex, found through a boundary-free prefilter set and
+            // confirmed by the regex itself.
+            if let Some(spellings) = expand::literal_expansions(source) {
+                spellings.into_iter().for_each(|s| self.add_pattern(s, ti));
+            } else {
+                match crate::lexicon::check_regex(source) {
+                    Err(message) => {
+                        self.errors.push(origin.error(message));
+                        return;
+                    }
+                    Ok(re) => {
+                        self.regex_sources.push(expand::prefilter_pattern(source).unwrap_or_else(|| source.clone()));
+                        self.regexes.push((re, ti));
+                    }
                 }
             }
         }
         self.terms.push(term);
+    }
+
+    /// Make `pattern` (normalised) one of the automaton's, standing for term `ti`.
+    fn add_pattern(&mut self, pattern: String, ti: usize) {
+        let next = self.patterns.len();
+        let pi = *self.pattern_ids.entry(pattern.clone()).or_insert(next);
+        if pi == next {
+            self.patterns.push(pattern);
+            self.literal_terms.push(Vec::new());
+        }
+        if !self.literal_terms[pi].contains(&ti) {
+            self.literal_terms[pi].push(ti);
+        }
     }
 
     fn finish(self, categories: Vec<CategoryInfo>, levels: Levels) -> Result<Classifier, Vec<FileError>> {

@@ -32,6 +32,10 @@ pub struct LanguageStats {
     pub literals: usize,
     /// Terms written as `regex`.
     pub regexes: usize,
+    /// Of those, the ones that stay regexes in the classifier because they are not a small
+    /// finite word list (unbounded `+`/`*`, big classes, punctuation): each costs a regex
+    /// search on every text that passes its prefilter, so fewer is faster.
+    pub slow_regexes: usize,
     /// Terms and rules with at least one example.
     pub with_examples: usize,
     /// Examples over all terms and rules.
@@ -69,7 +73,9 @@ pub fn stats(set: &LexiconSet) -> Stats {
                 if t.spec.literal.is_some() {
                     s.literals += 1
                 } else {
-                    s.regexes += 1
+                    s.regexes += 1;
+                    let spelled = t.spec.regex.as_deref().and_then(crate::classify::expand::literal_expansions);
+                    s.slow_regexes += usize::from(spelled.is_none());
                 }
                 s.categories.entry(t.spec.category.clone()).or_default().terms += 1;
                 s.count_examples(&t.spec.examples, &t.spec.counter_examples);

@@ -1,0 +1,217 @@
+//! Regex terms turned into something fast.
+//!
+//! Most regex terms in the shipped lexicons are finite word lists written compactly:
+//! `\bszczur(y|[óo]w|ami|om)\b`, `\b(s[ąa]|jest) (plag[ąa]|zaraz[ąa])\b`. Run as regexes, their
+//! Unicode `\b` keeps the regex engine off its DFA on any non-ASCII text, and the classifier
+//! crawled at well under 1 MB/s. So, at build time:
+//!
+//! - [`literal_expansions`] spells out a finite regex as every string it matches; those
+//!   strings join the literal terms in the Aho-Corasick automaton, where they cost nothing
+//!   extra per byte of text and are found overlapping (a longer spelling that fails its
+//!   boundary check never hides a shorter one, which a leftmost regex search would);
+//! - [`prefilter_pattern`] drops the look-arounds of a regex that stays a regex (it has `+`,
+//!   `*` or a big class), so the per-language `RegexSet` that decides which regexes to run can
+//!   use the DFA; the regex itself, with its `\b`, then confirms the matches.
+
+use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
+use unicode_normalization::char::is_combining_mark;
+
+use super::normalize::normalize;
+
+/// Most strings one regex may expand to; past this it stays a regex.
+pub const MAX_EXPANSIONS: usize = 4096;
+/// Largest character class spelled out one character at a time.
+const MAX_CLASS: usize = 32;
+/// Largest bounded repetition spelled out.
+const MAX_REPEAT: u32 = 4;
+
+/// One partial spelling: the text so far and where the regex asks for a word boundary.
+#[derive(Clone, Default)]
+struct Spelling {
+    text: String,
+    boundaries: Vec<usize>,
+}
+
+/// Every string `source` matches, in the classifier's literal view, or `None` when the regex
+/// is not a small finite language that the literal view can represent exactly: it repeats
+/// without bound, has big classes or uses look-arounds other than `\b`.
+///
+/// Each spelling is returned as [`normalize`] writes it, as a `match` term would be: the
+/// literal view turns punctuation into spaces, so `house-to-house` also finds
+/// `house to house` — the same leniency every literal term has.
+///
+/// A word boundary inside a spelling is checked here (`foo\bbar` never matches); the ones at
+/// either end are left to the classifier's boundary check, as for any literal term, so every
+/// spelling must begin and end with a word character.
+pub fn literal_expansions(source: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    let spellings = spell(&hir)?;
+    let mut out: Vec<String> = Vec::with_capacity(spellings.len());
+    for s in spellings {
+        let inner_boundary_holds = |at: usize| {
+            let before = s.text[..at].chars().next_back();
+            let after = s.text[at..].chars().next();
+            match (before, after) {
+                (Some(b), Some(a)) => is_word(b) != is_word(a),
+                _ => true,
+            }
+        };
+        if !s.boundaries.iter().all(|&at| inner_boundary_holds(at)) {
+            continue;
+        }
+        let (first, last) = (s.text.chars().next()?, s.text.chars().next_back()?);
+        if !is_word(first) || !is_word(last) {
+            return None;
+        }
+        // The literal view of a spelling, as for a `match` term: `house-to-house` is found
+        // as `house to house` in a text's literal view, where the hyphen became a space.
+        let literal = normalize(&s.text, false).text.trim().to_string();
+        let ends_in_words =
+            literal.chars().next().is_some_and(is_word) && literal.chars().next_back().is_some_and(is_word);
+        if !ends_in_words {
+            return None;
+        }
+        out.push(literal);
+    }
+    out.sort();
+    out.dedup();
+    (!out.is_empty()).then_some(out)
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// All spellings of `hir`, or `None` past the limits.
+fn spell(hir: &Hir) -> Option<Vec<Spelling>> {
+    match hir.kind() {
+        HirKind::Empty => Some(vec![Spelling::default()]),
+        HirKind::Literal(lit) => {
+            let text = std::str::from_utf8(&lit.0).ok()?.to_string();
+            Some(vec![Spelling { text, boundaries: Vec::new() }])
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let chars: Vec<char> = class.iter().flat_map(|r| r.start()..=r.end()).take(MAX_CLASS + 1).collect();
+            (chars.len() <= MAX_CLASS)
+                .then(|| chars.into_iter().map(|c| Spelling { text: c.to_string(), boundaries: Vec::new() }).collect())
+        }
+        HirKind::Class(Class::Bytes(_)) => None,
+        HirKind::Look(Look::WordUnicode | Look::WordAscii) => {
+            Some(vec![Spelling { text: String::new(), boundaries: vec![0] }])
+        }
+        HirKind::Look(_) => None,
+        HirKind::Capture(c) => spell(&c.sub),
+        HirKind::Repetition(r) => {
+            let max = r.max?;
+            if max > MAX_REPEAT {
+                return None;
+            }
+            let once = spell(&r.sub)?;
+            let mut out = Vec::new();
+            let mut copies = vec![Spelling::default()];
+            for count in 0..=max {
+                if count >= r.min {
+                    out.extend(copies.iter().cloned());
+                }
+                copies = product(&copies, &once)?;
+            }
+            (out.len() <= MAX_EXPANSIONS).then_some(out)
+        }
+        HirKind::Concat(parts) => {
+            let mut acc = vec![Spelling::default()];
+            for part in parts {
+                acc = product(&acc, &spell(part)?)?;
+            }
+            Some(acc)
+        }
+        HirKind::Alternation(parts) => {
+            let mut out = Vec::new();
+            for part in parts {
+                out.extend(spell(part)?);
+                if out.len() > MAX_EXPANSIONS {
+                    return None;
+                }
+            }
+            Some(out)
+        }
+    }
+}
+
+/// Every `a` followed by every `b`, or `None` past [`MAX_EXPANSIONS`].
+fn product(a: &[Spelling], b: &[Spelling]) -> Option<Vec<Spelling>> {
+    if a.len().saturating_mul(b.len()) > MAX_EXPANSIONS {
+        return None;
+    }
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for x in a {
+        for y in b {
+            let shift = x.text.len();
+            let mut boundaries = x.boundaries.clone();
+            boundaries.extend(y.boundaries.iter().map(|at| at + shift));
+            out.push(Spelling { text: format!("{}{}", x.text, y.text), boundaries });
+        }
+    }
+    Some(out)
+}
+
+/// `source` without its look-arounds: it matches wherever `source` does (and more), and the
+/// regex engine can run it on its DFA over any text. `None` when `source` does not parse.
+pub fn prefilter_pattern(source: &str) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    Some(without_looks(&hir).to_string())
+}
+
+fn without_looks(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Look(_) => Hir::empty(),
+        HirKind::Capture(c) => Hir::capture(Capture { sub: Box::new(without_looks(&c.sub)), ..c.clone() }),
+        HirKind::Repetition(r) => Hir::repetition(Repetition { sub: Box::new(without_looks(&r.sub)), ..r.clone() }),
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(without_looks).collect()),
+        HirKind::Alternation(parts) => Hir::alternation(parts.iter().map(without_looks).collect()),
+        _ => hir.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(source: &str) -> Option<Vec<String>> {
+        literal_expansions(source)
+    }
+
+    #[test]
+    fn finite_word_lists_are_spelled_out() {
+        assert_eq!(expand(r"\bszczur(y|[óo]w)?\b").unwrap(), vec!["szczur", "szczurow", "szczury", "szczurów"]);
+        assert_eq!(expand(r"\bkill (them|all)\b|\bwipe out\b").unwrap(), vec!["kill all", "kill them", "wipe out"]);
+        assert_eq!(expand(r"\bcockroach(es)?\b").unwrap(), vec!["cockroach", "cockroaches"]);
+    }
+
+    #[test]
+    fn what_the_literal_view_cannot_hold_stays_a_regex() {
+        assert_eq!(expand(r"\bkill\s+them\b"), None, "unbounded");
+        assert_eq!(expand(r"\bkill\w\b"), None, "big class");
+        assert_eq!(expand(r"^kill\b"), None, "other look-around");
+        assert_eq!(expand(r"\b(kill )\b"), None, "must end on a word character");
+        assert_eq!(expand(r"(a|b){9}"), None, "too many");
+    }
+
+    #[test]
+    fn spellings_are_written_as_the_literal_view_writes_text() {
+        assert_eq!(expand(r"\bhouse[- ]to[- ]house\b").unwrap(), vec!["house to house"]);
+        assert_eq!(expand(r"\bKill\b").unwrap(), vec!["kill"]);
+    }
+
+    #[test]
+    fn an_inner_boundary_is_checked_on_the_spelling() {
+        assert_eq!(expand(r"\bfoo\b ?\bbar\b").unwrap(), vec!["foo bar"]);
+    }
+
+    #[test]
+    fn the_prefilter_keeps_the_words_and_drops_the_boundaries() {
+        let p = prefilter_pattern(r"\bkill\s+(them|all)\b").unwrap();
+        let re = regex::Regex::new(&p).unwrap();
+        assert!(re.is_match("skill  them"));
+        assert!(!p.contains(r"\b"));
+    }
+}
