@@ -7,6 +7,7 @@ mod cli;
 mod daemon;
 mod demo;
 mod eval;
+mod feed_fixtures;
 mod fetch;
 mod lang_accuracy;
 mod lexicon_tools;

@@ -116,11 +116,19 @@ pub fn parse_document(
     if looks_like_html(&text) {
         return Err(html_error(&text, doc.url));
     }
+    let text = match repair::legacy_format(&text) {
+        Some(upgraded) => std::borrow::Cow::Owned(upgraded),
+        None => text,
+    };
     let (parsed, repaired) = match read_feed(&text, doc.url) {
         Ok(f) => (f, false),
         Err(first) => {
-            let fixed = repair::repair_entities(&text);
-            let fixed = repair::add_rss_version(fixed.as_deref().unwrap_or(&text)).or(fixed);
+            let fixed = if text.starts_with('{') {
+                repair::json_feed_version(&text)
+            } else {
+                let fixed = repair::repair_entities(&text);
+                repair::add_rss_version(fixed.as_deref().unwrap_or(&text)).or(fixed)
+            };
             match fixed.map(|fixed| read_feed(&fixed, doc.url)) {
                 Some(Ok(f)) => (f, true),
                 _ => return Err(first),
@@ -193,12 +201,16 @@ fn poll_hint(ttl: Option<u32>, text: &str) -> Option<Duration> {
     crate::fetch::schedule::feed_hint(ttl, period.as_deref(), frequency)
 }
 
-/// The entry's link to its page: `alternate` (or no `rel`) first, never `self` or enclosures.
+/// The entry's link to its page: `alternate` (or no `rel`) first, never `self` or enclosures;
+/// with no link at all, an id that is an http(s) URL — an RSS `<guid>` is a permalink unless
+/// it says otherwise (RSS 2.0 spec), and Atom ids are often the page's URL (feedparser does
+/// the same).
 fn entry_link(e: &feed_rs::model::Entry) -> Option<&str> {
     let page = |l: &&feed_rs::model::Link| l.rel.as_deref().is_none_or(|r| r == "alternate");
     let not_meta =
         |l: &&feed_rs::model::Link| !matches!(l.rel.as_deref(), Some("self" | "enclosure" | "replies" | "edit"));
-    e.links.iter().find(page).or_else(|| e.links.iter().find(not_meta)).map(|l| l.href.trim())
+    let id_url = || Some(e.id.trim()).filter(|id| id.starts_with("http://") || id.starts_with("https://"));
+    e.links.iter().find(page).or_else(|| e.links.iter().find(not_meta)).map(|l| l.href.trim()).or_else(id_url)
 }
 
 fn entry_to_article(e: feed_rs::model::Entry, feed: &FeedConfig, fetched: DateTime<Utc>, limits: Limits) -> Article {
