@@ -223,8 +223,12 @@ impl Classifier {
     /// every lexicon apply.
     pub fn classify(&self, text: &str, lang: Option<&str>) -> Assessment {
         let lang = lang.filter(|l| !l.is_empty() && *l != "und");
-        let layout = Layout::new(text);
-        let hits = self.find_hits(text, &layout, lang);
+        let mut hits = self.find_hits(text, lang);
+        // Sentence splitting costs as much as matching: only texts with a hit pay for it.
+        let layout = if hits.is_empty() { Layout::default() } else { Layout::new(text) };
+        for h in &mut hits {
+            h.sentence = layout.sentence_of(h.orig.start);
+        }
         let cues = Cues::collect(self, &hits);
         let mut evidence = Vec::new();
         // Rules see every hit; term evidence keeps only the longest of nested same-category hits.
@@ -244,8 +248,7 @@ impl Classifier {
     /// `lexicon test` checks examples against.
     pub fn term_matches(&self, text: &str, lang: Option<&str>) -> Vec<TermMatch> {
         let lang = lang.filter(|l| !l.is_empty() && *l != "und");
-        let layout = Layout::new(text);
-        self.find_hits(text, &layout, lang)
+        self.find_hits(text, lang)
             .into_iter()
             .map(|h| {
                 let t = &self.terms[h.term];
@@ -274,19 +277,13 @@ impl Classifier {
         l.universal || lang.is_none_or(|lang| l.language == lang)
     }
 
-    fn find_hits(&self, text: &str, layout: &Layout, lang: Option<&str>) -> Vec<Hit> {
+    /// Every term hit in `text`, in text order, with `sentence` left at 0 for the caller.
+    fn find_hits(&self, text: &str, lang: Option<&str>) -> Vec<Hit> {
         let norm = normalize(text, false);
-        // Token positions, as original offsets, so hits from both views share one token count.
-        let tokens: Vec<usize> = token_starts(&norm.text).into_iter().map(|t| norm.original_start(t)).collect();
         let mut hits = Vec::new();
         let mut push = |term: usize, view: &Normalized, start: usize, end: usize| {
             let (os, oe) = view.original_range(start, end);
-            hits.push(Hit {
-                term,
-                orig: os..oe,
-                token: tokens.partition_point(|&t| t <= os).saturating_sub(1),
-                sentence: layout.sentence_of(os),
-            });
+            hits.push(Hit { term, orig: os..oe, token: 0, sentence: 0 });
         };
         // Overlapping search: a longer term that fails its language or word-boundary check must
         // not hide a shorter one at the same place ("kill them" in "kill themselves").
@@ -301,23 +298,29 @@ impl Classifier {
                 }
             }
         }
-        if self.regexes.is_empty() {
-            hits.sort_by_key(|h| (h.orig.start, h.orig.end));
-            return hits;
-        }
-        let view = normalize_for_regex(text);
-        let groups = self.regex_sets.iter().filter(|g| g.language == "*" || lang.is_none_or(|l| g.language == l));
-        let matched = groups.flat_map(|g| g.set.matches(&view.text).into_iter().map(|i| g.members[i]));
-        for ri in matched {
-            let (re, ti) = &self.regexes[ri];
-            if !self.applies(self.terms[*ti].lexicon, lang) {
-                continue;
-            }
-            for m in re.find_iter(&view.text) {
-                if !m.is_empty() && (!self.terms[*ti].boundaries || on_word_boundaries(&view.text, m.start(), m.end()))
-                {
-                    push(*ti, &view, m.start(), m.end());
+        if !self.regexes.is_empty() {
+            let view = normalize_for_regex(text);
+            let groups = self.regex_sets.iter().filter(|g| g.language == "*" || lang.is_none_or(|l| g.language == l));
+            let matched = groups.flat_map(|g| g.set.matches(&view.text).into_iter().map(|i| g.members[i]));
+            for ri in matched {
+                let (re, ti) = &self.regexes[ri];
+                if !self.applies(self.terms[*ti].lexicon, lang) {
+                    continue;
                 }
+                for m in re.find_iter(&view.text) {
+                    if !m.is_empty()
+                        && (!self.terms[*ti].boundaries || on_word_boundaries(&view.text, m.start(), m.end()))
+                    {
+                        push(*ti, &view, m.start(), m.end());
+                    }
+                }
+            }
+        }
+        if !hits.is_empty() {
+            // Token positions, as original offsets, so hits from both views share one count.
+            let tokens: Vec<usize> = token_starts(&norm.text).into_iter().map(|t| norm.original_start(t)).collect();
+            for h in &mut hits {
+                h.token = tokens.partition_point(|&t| t <= h.orig.start).saturating_sub(1);
             }
         }
         hits.sort_by_key(|h| (h.orig.start, h.orig.end));

@@ -14,8 +14,8 @@
 //! Each output byte records the original byte range of the character it came from, so evidence
 //! always points at what the author wrote.
 
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Normalised text and, for each of its bytes, where it came from.
 #[derive(Debug, Clone, Default)]
@@ -63,7 +63,7 @@ fn normalize_impl(input: &str, fold_diacritics: bool, keep_punct: bool) -> Norma
     let mut group = String::new();
     let mut chars = input.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
-        let followed_by_mark = chars.peek().is_some_and(|&(_, n)| is_combining_mark(n));
+        let followed_by_mark = chars.peek().is_some_and(|&(_, n)| is_mark(n));
         if c.is_ascii() && !followed_by_mark {
             let span = (start as u32, (start + 1) as u32);
             let next_is_letter = chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
@@ -89,7 +89,7 @@ fn normalize_impl(input: &str, fold_diacritics: bool, keep_punct: bool) -> Norma
         group.push(c);
         let mut end = start + c.len_utf8();
         while let Some(&(i, n)) = chars.peek() {
-            if !is_combining_mark(n) {
+            if !is_mark(n) {
                 break;
             }
             group.push(n);
@@ -97,12 +97,10 @@ fn normalize_impl(input: &str, fold_diacritics: bool, keep_punct: bool) -> Norma
             chars.next();
         }
         let span = (start as u32, end as u32);
-        let composed: Box<dyn Iterator<Item = char>> =
-            if fold_diacritics { Box::new(group.nfkd()) } else { Box::new(group.nfkc()) };
-        for d in composed {
+        let mut emit = |d: char| {
             for l in fold_case(d) {
                 // Marks first: many (Arabic harakat, Indic vowel signs) are also "alphabetic".
-                if is_combining_mark(l) {
+                if is_mark(l) {
                     if !(fold_diacritics || is_arabic_vowel_mark(l) || is_invisible(l)) {
                         push(&mut out, l, span);
                     }
@@ -116,6 +114,17 @@ fn normalize_impl(input: &str, fold_diacritics: bool, keep_punct: bool) -> Norma
                     gap(&mut out, &mut pending_space, span);
                 }
             }
+        };
+        // Most characters outside ASCII (é, ß, Ethiopic, Arabic letters) are already in NFKC
+        // on their own: skip the composition machinery for them.
+        let lone_and_stable = group.len() == c.len_utf8()
+            && unicode_normalization::is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes;
+        if lone_and_stable && !fold_diacritics {
+            emit(c);
+        } else if fold_diacritics {
+            group.nfkd().for_each(&mut emit);
+        } else {
+            group.nfkc().for_each(&mut emit);
         }
     }
     join_spaced_letters(&mut out);
@@ -234,6 +243,11 @@ fn fold_case(c: char) -> impl Iterator<Item = char> {
         None => (None, Some(c.to_lowercase())),
     };
     a.into_iter().flatten().chain(b.into_iter().flatten())
+}
+
+/// A combining mark; ASCII has none, and most text is ASCII, so ask the table only outside it.
+fn is_mark(c: char) -> bool {
+    !c.is_ascii() && is_combining_mark(c)
 }
 
 /// Typographic apostrophes and hyphens → ASCII, for the regex view.
