@@ -9,6 +9,7 @@ mod demo;
 mod eval;
 mod feed_fixtures;
 mod fetch;
+mod fetch_cli;
 mod lang_accuracy;
 mod lexicon_tools;
 mod lexicons;

@@ -75,7 +75,15 @@ fn import(file: &Path, pipeline: &Path) -> Result<()> {
     std::fs::create_dir_all(&config.pipeline.data_dir)
         .with_context(|| format!("cannot create {}", config.pipeline.data_dir.display()))?;
     let mut store = Store::open(&config.pipeline.data_dir.join("state.sqlite"))?;
-    let added = store.add_subscriptions(&good)?;
+    // Feeds of the pipeline file (or its OPML) are present too, by their URL or the URL a
+    // permanent redirect moved them to; storing them again would list them twice on export.
+    let mut present = std::collections::HashSet::new();
+    for f in crate::run::all_feeds(&config, &store)? {
+        present.insert(store.feed_state(&f.url)?.effective_url(&f.url).to_string());
+        present.insert(f.url);
+    }
+    let new: Vec<_> = good.iter().filter(|f| !present.contains(&f.url)).cloned().collect();
+    let added = store.add_subscriptions(&new)?;
     println!("{added} feeds added, {} already present, from {}.", good.len() - added, file.display());
     for url in bad {
         println!("skipped {url}: not an http or https URL");

@@ -92,8 +92,8 @@ pub enum FetchError {
     /// The server took too long.
     #[error("timed out after {0:?}")]
     Timeout(Duration),
-    /// The server answered with an error status.
-    #[error("server answered HTTP {0}")]
+    /// The server answered with an error status ("server answered HTTP 404 Not Found").
+    #[error("server answered HTTP {0}{words}", words = status_words(*.0))]
     Status(u16),
     /// The server asked us to slow down (429, or 503 with `Retry-After`).
     #[error("server asked to retry later (HTTP {status}){}", .retry_after.map(|d| format!(", after {} s", d.as_secs())).unwrap_or_default())]
@@ -118,6 +118,15 @@ pub enum FetchError {
     /// The `[fetch]` settings cannot build a client.
     #[error("invalid [fetch] settings: {0}")]
     Config(String),
+}
+
+/// " Not Found" for 404: the standard reason phrase, so a monitor need not know the codes.
+fn status_words(status: u16) -> String {
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(|r| format!(" {r}"))
+        .unwrap_or_default()
 }
 
 impl FetchError {
