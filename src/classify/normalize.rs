@@ -66,10 +66,12 @@ fn normalize_impl(input: &str, fold_diacritics: bool, keep_punct: bool) -> Norma
         let followed_by_mark = chars.peek().is_some_and(|&(_, n)| is_mark(n));
         if c.is_ascii() && !followed_by_mark {
             let span = (start as u32, (start + 1) as u32);
-            let next_is_letter = chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
-            if let Some(letter) =
+            let leet = matches!(c, '0' | '1' | '3' | '4' | '5' | '7' | '@' | '$');
+            let unleeted = leet.then(|| {
+                let next_is_letter = chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
                 unleet(c, out.text.chars().next_back().filter(|_| pending_space.is_none()), next_is_letter)
-            {
+            });
+            if let Some(letter) = unleeted.flatten() {
                 flush_space(&mut out, &mut pending_space);
                 push(&mut out, letter, span);
             } else if c.is_ascii_alphanumeric() || (keep_punct && !c.is_ascii_whitespace() && !c.is_ascii_control()) {
