@@ -96,8 +96,9 @@ impl Daemon {
             let data = |e: String| DaemonError::Data(format!("pipeline {name:?}: {e}"));
             std::fs::create_dir_all(&pipeline.config.pipeline.data_dir).map_err(|e| data(e.to_string()))?;
             let index = ArticleIndex::open(&pipeline.index_dir()).map_err(|e| data(format!("index: {e}")))?;
-            let store = Store::open(&pipeline.state_path()).map_err(|e| data(format!("state: {e}")))?;
+            let mut store = Store::open(&pipeline.state_path()).map_err(|e| data(format!("state: {e}")))?;
             let last = store.last_alert_seq().map_err(|e| data(format!("state: {e}")))?;
+            deliver::start_webhooks(&mut store, &pipeline.config).map_err(|e| data(format!("state: {e}")))?;
             handles.push(Arc::new(PipelineHandle::new(path.clone(), pipeline, index, public_url, last)));
         }
         Ok(Daemon { handles, metrics: Arc::new(Metrics::default()), options })

@@ -288,3 +288,43 @@ fn the_jsonl_sink_writes_each_alert_once_and_cuts_a_torn_line() {
     let seqs: Vec<u64> = text.lines().map(|l| serde_json::from_str::<Alert>(l).unwrap().seq).collect();
     assert_eq!(seqs, [1, 2, 3]);
 }
+
+#[test]
+fn a_watch_raises_one_spike_alert_per_bucket_and_none_without_a_burst() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = tocsin::index::ArticleIndex::open(&dir.path().join("index")).unwrap();
+    let now = Utc::now();
+    let write = |ids: std::ops::Range<usize>, at: &dyn Fn(usize) -> chrono::DateTime<Utc>| {
+        let mut w = index.writer().unwrap();
+        for i in ids {
+            let mut a = assessed(&format!("n{i}"), Level::Watch, &format!("Report {i}"));
+            a.article.published = at(i);
+            w.upsert(&a).unwrap();
+        }
+        w.commit().unwrap();
+    };
+    // A quiet baseline: one article mentioning machetes every three hours for two days.
+    write(1..17, &|i| now - chrono::Duration::hours(3 * i as i64));
+    let watch: tocsin::config::WatchConfig =
+        toml::from_str("name = \"machetes\"\nquery = \"machetes\"\ninterval = \"1h\"\nbaseline = \"2d\"").unwrap();
+    assert!(rules::watch_alert(&index, "lakes", &watch, now).unwrap().is_none(), "no burst, no alert");
+
+    // A burst in the current hour.
+    write(100..108, &|_| now);
+    let spike = rules::watch_alert(&index, "lakes", &watch, now).unwrap().expect("the burst is a spike");
+    let s = spike.alert.spike.as_ref().unwrap();
+    assert_eq!((s.watch.as_str(), s.count), ("machetes", 8));
+    assert!(s.baseline < 1.0 && s.p_value < 0.001, "{s:?}");
+    assert_eq!(spike.alert.level, Level::Warning);
+    let calm: tocsin::config::WatchConfig =
+        toml::from_str("name = \"market\"\nquery = \"market\"\ninterval = \"1h\"\nbaseline = \"2d\"").unwrap();
+    assert!(rules::watch_alert(&index, "lakes", &calm, now).unwrap().is_none());
+
+    // Raised once per bucket: the next cycle's check of the same burst adds nothing.
+    let mut store = Store::open(&dir.path().join("state.sqlite")).unwrap();
+    let raised = store.raise_alerts(std::slice::from_ref(&spike), now).unwrap();
+    assert_eq!(raised.len(), 1);
+    assert_eq!(raised[0].kind, tocsin::model::AlertKind::Spike);
+    let again = rules::watch_alert(&index, "lakes", &watch, now).unwrap().unwrap();
+    assert!(store.raise_alerts(&[again], now).unwrap().is_empty(), "one alert per watch bucket");
+}

@@ -331,3 +331,47 @@ fn two_pipelines_run_side_by_side_and_names_must_differ() {
         task.await.unwrap().unwrap();
     });
 }
+
+#[test]
+fn a_webhook_added_to_a_running_desk_starts_at_the_newest_alert_unless_replay_from_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let feeds = tmp.path().join("feeds");
+    std::fs::create_dir_all(&feeds).unwrap();
+    let item =
+        |n: usize| Item { slug: format!("leaflet-{n}"), title: format!("Leaflet number {n}"), text: ALERT_TEXT.into() };
+    std::fs::write(feeds.join("a.xml"), rss("Lakeside Herald", &[item(1)])).unwrap();
+    block_on(async {
+        let server = FeedServer::start(&feeds).await.unwrap();
+        let pipeline = daemon_pipeline(tmp.path(), &server.base_url(), &["a.xml"], "");
+        let d = start(&pipeline, None).await;
+        let base = d.base.clone();
+        wait_for("the first alert", Duration::from_secs(90), || async { alert_count(&base).await >= 1 }).await;
+
+        // Two subscribers join: one for what happens from now on, one replaying the log.
+        let (fresh, replay) = (receiver(vec![]).await, receiver(vec![]).await);
+        let mut text = std::fs::read_to_string(&pipeline).unwrap();
+        text.push_str(&format!(
+            "[[output]]\nkind = \"webhook\"\ntarget = \"http://{}/hook\"\n\n\
+             [[output]]\nkind = \"webhook\"\ntarget = \"http://{}/hook\"\nreplay_from = 1\n",
+            fresh.addr, replay.addr
+        ));
+        std::fs::write(&pipeline, text).unwrap();
+        wait_for("the reload", Duration::from_secs(120), || async {
+            json(&format!("{base}/healthz")).await["pipelines"][0]["last_reload"].is_string()
+        })
+        .await;
+        std::fs::write(feeds.join("a.xml"), rss("Lakeside Herald", &[item(1), item(2)])).unwrap();
+        let seqs = |r: &crate::alerts::Receiver| -> Vec<u64> {
+            let seen = r.seen.lock().unwrap();
+            seen.iter().map(|(h, _)| h["x-tocsin-seq"].to_str().unwrap().parse().unwrap()).collect()
+        };
+        wait_for("both webhooks to get the new alert", Duration::from_secs(120), || async {
+            seqs(&fresh).contains(&2) && seqs(&replay).contains(&2)
+        })
+        .await;
+        // Alerts go out in order, so what came before the new alert is all there will be.
+        assert_eq!(seqs(&fresh), [2], "a new webhook does not receive the history");
+        assert_eq!(seqs(&replay), [1, 2], "replay_from = 1 delivers the whole log");
+        d.stop().await;
+    });
+}

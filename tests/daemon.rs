@@ -321,6 +321,31 @@ fn sigterm_stops_gracefully_with_json_logs_and_sighup_reloads() {
         assert!(start.elapsed() < Duration::from_secs(60), "SIGHUP did not reload");
         std::thread::sleep(Duration::from_millis(200));
     }
+    // A reload cannot rename the pipeline or move its data: it fails, says so on /healthz
+    // and in the log, and the pipeline keeps running under its name.
+    let text = std::fs::read_to_string(&pipeline).unwrap();
+    std::fs::write(&pipeline, text.replacen("name = \"test\"", "name = \"renamed\"", 1)).unwrap();
+    let cycles = get(&health).unwrap()["pipelines"][0]["cycles"].as_u64().unwrap();
+    signal(&child, "HUP");
+    let start = Instant::now();
+    while get(&health).unwrap()["pipelines"][0]["reload_error"].is_null() {
+        assert!(start.elapsed() < Duration::from_secs(60), "the rename was not refused");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let h = get(&health).unwrap();
+    assert_eq!(h["status"], "degraded", "{h}");
+    assert_eq!(h["pipelines"][0]["name"], "test");
+    let error = h["pipelines"][0]["reload_error"].as_str().unwrap().to_string();
+    assert!(error.contains("name from \"test\" to \"renamed\"") && error.contains("pipeline.toml"), "{error}");
+    let start = Instant::now();
+    while get(&health).unwrap()["pipelines"][0]["cycles"].as_u64().unwrap() < cycles + 2 {
+        assert!(start.elapsed() < Duration::from_secs(60), "the pipeline stopped cycling after the refused reload");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let atom = rt.block_on(async {
+        http().get(format!("http://127.0.0.1:{port}/feeds/test.atom")).send().await.unwrap().status().as_u16()
+    });
+    assert_eq!(atom, 200, "still served under its name");
     signal(&child, "TERM");
     let status = child.wait().unwrap();
     assert!(status.success(), "{status}");
@@ -331,6 +356,12 @@ fn sigterm_stops_gracefully_with_json_logs_and_sighup_reloads() {
     let messages: Vec<&str> = lines.iter().filter_map(|l| l["fields"]["message"].as_str()).collect();
     assert!(messages.iter().any(|m| m.starts_with("Alert raised")), "{messages:?}");
     assert!(messages.iter().any(|m| m.starts_with("SIGHUP")), "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("Reload failed; the previous pipeline keeps running") && m.contains(&error)),
+        "{messages:?}"
+    );
     assert_eq!(messages.last(), Some(&"Shut down cleanly: index committed, state saved."), "{messages:?}");
     assert!(lines.iter().any(|l| l["span"]["pipeline"] == "test"), "cycle spans carry the pipeline");
     drop(server);

@@ -285,6 +285,12 @@ pub struct OutputConfig {
     /// Feeds (atom, jsonfeed, cap): the most recent alerts listed.
     #[serde(default = "default_feed_limit")]
     pub limit: usize,
+    /// Webhook: deliver the alert log from this sequence on (1: the whole history) instead
+    /// of only the alerts raised after the webhook was added. A new subscriber at an
+    /// early-warning desk wants what happens from now on, not a flood of old alerts, so that
+    /// is the default; setting or changing `replay_from` replays once from that sequence.
+    #[serde(default)]
+    pub replay_from: Option<u64>,
 }
 
 impl OutputConfig {

@@ -17,7 +17,7 @@ use super::metrics::Metrics;
 use crate::alert::rules::{article_alert, watch_alert};
 use crate::config::Pipeline;
 use crate::model::{Alert, AlertKind};
-use crate::run::{FeedOutcome, IndexedHook, RunOptions, RunReport, all_feeds, run_with_hook};
+use crate::run::{FeedOutcome, IndexedHook, RunOptions, RunReport, run_with_hook};
 use crate::store::{NewAlert, Store};
 
 /// Shortest sleep between two cycles.
@@ -153,18 +153,16 @@ fn record_run(metrics: &Metrics, report: &RunReport) {
     }
 }
 
-/// How long until the first feed is due, between [`MIN_SLEEP`] and the pipeline's `poll`.
+/// How long until the next planned poll (the earliest `next_due` in the state's index),
+/// between [`MIN_SLEEP`] and the pipeline's `poll`. A cycle polls every due feed, so what is
+/// left is planned after it; a feed imported while the daemon runs waits at most `poll`.
 async fn next_wake(pipeline: &Pipeline) -> Duration {
     let p = pipeline.clone();
-    let due = tokio::task::spawn_blocking(move || -> Option<chrono::DateTime<Utc>> {
-        let store = Store::open(&p.state_path()).ok()?;
-        let feeds = all_feeds(&p.config, &store).ok()?;
-        let now = Utc::now();
-        feeds.iter().map(|f| store.feed_state(&f.url).ok().and_then(|s| s.next_due).unwrap_or(now)).min()
-    })
-    .await
-    .ok()
-    .flatten();
+    let due =
+        tokio::task::spawn_blocking(move || Store::open(&p.state_path()).ok()?.next_planned_poll(Utc::now()).ok()?)
+            .await
+            .ok()
+            .flatten();
     let poll = pipeline.config.pipeline.poll;
     match due {
         Some(t) => (t - Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(MIN_SLEEP, poll.max(MIN_SLEEP)),

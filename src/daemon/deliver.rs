@@ -19,7 +19,7 @@ use super::handle::PipelineHandle;
 use super::metrics::Metrics;
 use crate::alert::webhook::{Outcome, Webhook};
 use crate::alert::{Links, atom, cap, jsonfeed, jsonl};
-use crate::config::{OutputConfig, OutputKind};
+use crate::config::{OutputConfig, OutputKind, PipelineConfig};
 use crate::model::Alert;
 use crate::store::{Delivery, Store};
 
@@ -102,11 +102,12 @@ async fn webhook(
 ) -> Result<(), String> {
     let hook = Webhook::new(output).map_err(|e| format!("HTTP client: {e}"))?;
     let (path, name, min_level) = (state.to_path_buf(), hook.name().to_string(), output.min_level);
+    let replay_from = output.replay_from;
     loop {
         let (p, n) = (path.clone(), name.clone());
         let pending: Vec<Alert> = tokio::task::spawn_blocking(move || {
-            let s = store(&p)?;
-            let cursor = s.output_cursor(&n).map_err(|e| e.to_string())?;
+            let mut s = store(&p)?;
+            let cursor = s.start_output(&n, replay_from).map_err(|e| e.to_string())?;
             s.alerts_since(cursor, min_level, BATCH).map_err(|e| e.to_string())
         })
         .await
@@ -138,6 +139,15 @@ async fn webhook(
             }
         }
     }
+}
+
+/// Give every webhook of `config` its cursor before the first cycle raises anything: a
+/// webhook added to a running desk starts at the newest alert (or at its `replay_from`).
+pub(super) fn start_webhooks(store: &mut Store, config: &PipelineConfig) -> Result<(), crate::store::StoreError> {
+    for output in config.output.iter().filter(|o| o.kind == OutputKind::Webhook) {
+        store.start_output(&output.name(), output.replay_from)?;
+    }
+    Ok(())
 }
 
 fn log_attempts(path: &std::path::Path, attempts: &[Delivery], advance: bool) -> Result<(), String> {

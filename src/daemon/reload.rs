@@ -18,6 +18,7 @@ use tracing::{error, info};
 
 use super::handle::PipelineHandle;
 use crate::config::{Pipeline, PipelineConfig};
+use crate::store::Store;
 
 /// Watch the pipelines' files until `stop` turns true.
 pub(super) async fn reload_loop(handles: Vec<Arc<PipelineHandle>>, every: Duration, mut stop: watch::Receiver<bool>) {
@@ -49,10 +50,11 @@ pub async fn reload(h: &PipelineHandle) {
     let data_dir = h.current().config.pipeline.data_dir.clone();
     let built = tokio::task::spawn_blocking(move || -> Result<Pipeline, String> {
         let config = PipelineConfig::load(&path).map_err(|e| e.to_string())?;
-        if config.pipeline.name != name || config.pipeline.data_dir != data_dir {
-            return Err("the pipeline's name and data_dir cannot change while the daemon runs: restart it".into());
-        }
-        config.build().map_err(|e| e.to_string())
+        fixed_identity(&path, &config, &name, &data_dir)?;
+        let pipeline = config.build().map_err(|e| e.to_string())?;
+        let mut store = Store::open(&pipeline.state_path()).map_err(|e| format!("state database: {e}"))?;
+        super::deliver::start_webhooks(&mut store, &pipeline.config).map_err(|e| format!("state database: {e}"))?;
+        Ok(pipeline)
     })
     .await
     .unwrap_or_else(|e| Err(format!("reload task failed: {e}")));
@@ -70,6 +72,32 @@ pub async fn reload(h: &PipelineHandle) {
             h.update_health(|s| s.reload_error = Some(e));
         }
     }
+}
+
+/// The name and data directory identify a running pipeline (its feeds, API pages, index and
+/// state): a reload that changes either is refused, naming the file and both values.
+fn fixed_identity(path: &Path, config: &PipelineConfig, name: &str, data_dir: &Path) -> Result<(), String> {
+    let new = &config.pipeline;
+    let mut changed = Vec::new();
+    if new.name != name {
+        changed.push(format!("name from {name:?} to {:?}", new.name));
+    }
+    if new.data_dir != data_dir {
+        changed.push(format!(
+            "data_dir from {:?} to {:?}",
+            data_dir.display().to_string(),
+            new.data_dir.display().to_string()
+        ));
+    }
+    if changed.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}: [pipeline] {} changed; a running daemon cannot rename a pipeline or move its data: \
+         restart the daemon to apply it (the pipeline keeps running as it was)",
+        path.display(),
+        changed.join(" and ")
+    ))
 }
 
 /// A hash of the sizes and modification times of every file the pipeline is built from.

@@ -155,6 +155,42 @@ impl Store {
         Ok(stmt.query_row([output], |r| r.get(0)).optional()?.unwrap_or(0))
     }
 
+    /// Start a push output, or note a replay: the cursor of an output seen for the first time
+    /// is the newest alert's sequence (a new subscriber gets what is raised from now on),
+    /// or `replay_from - 1` when `replay_from` is set; a `replay_from` different from the one
+    /// last applied moves an existing cursor back (or forward) once. An output from before
+    /// cursors were created on sight, which logged attempts but never delivered, resumes at
+    /// its first attempted alert. Returns the cursor.
+    pub fn start_output(&mut self, output: &str, replay_from: Option<u64>) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        let row: Option<(u64, Option<u64>)> = tx
+            .query_row("SELECT seq, replay_from FROM output_cursor WHERE output = ?1", [output], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let replay = replay_from.map(|r| r.saturating_sub(1));
+        let cursor = match row {
+            Some((seq, applied)) if replay_from.is_none() || applied == replay_from => seq,
+            Some(_) => replay.unwrap_or_default(),
+            None => match replay {
+                Some(seq) => seq,
+                None => tx.query_row(
+                    "SELECT COALESCE((SELECT MIN(seq) - 1 FROM alert_delivery WHERE output = ?1),
+                                     (SELECT MAX(seq) FROM alert), 0)",
+                    [output],
+                    |r| r.get(0),
+                )?,
+            },
+        };
+        tx.execute(
+            "INSERT INTO output_cursor (output, seq, replay_from) VALUES (?1, ?2, ?3)
+             ON CONFLICT(output) DO UPDATE SET seq = ?2, replay_from = ?3",
+            params![output, cursor, replay_from],
+        )?;
+        tx.commit()?;
+        Ok(cursor)
+    }
+
     /// Record a delivery attempt, and move the output's cursor past `seq` when `advance`.
     pub fn log_delivery(&mut self, d: &Delivery, advance: bool) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
@@ -249,5 +285,40 @@ mod tests {
         s.log_delivery(&d(6, false), false).unwrap();
         assert_eq!(s.output_cursor("w").unwrap(), 5);
         assert_eq!(s.deliveries("w").unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_new_output_starts_at_the_newest_alert_unless_told_to_replay() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("state.sqlite")).unwrap();
+        s.raise_alerts(&[new("a", Level::Warning), new("b", Level::Alert), new("c", Level::Alert)], Utc::now())
+            .unwrap();
+        assert_eq!(s.start_output("late", None).unwrap(), 3, "a new subscriber skips the history");
+        assert_eq!(s.start_output("late", None).unwrap(), 3);
+        assert_eq!(s.start_output("archive", Some(1)).unwrap(), 0, "replay_from = 1 is the whole log");
+        assert_eq!(s.start_output("from-2", Some(2)).unwrap(), 1);
+        // The cursor advances; the same replay_from is not applied twice.
+        let delivered = Delivery {
+            output: "from-2".into(),
+            seq: 3,
+            attempt: 1,
+            at: Utc::now(),
+            status: Some(200),
+            error: None,
+            delivered: true,
+        };
+        s.log_delivery(&delivered, true).unwrap();
+        assert_eq!(s.start_output("from-2", Some(2)).unwrap(), 3);
+        // A changed replay_from moves the cursor once.
+        assert_eq!(s.start_output("from-2", Some(3)).unwrap(), 2);
+        assert_eq!(s.start_output("from-2", Some(3)).unwrap(), 2);
+        // An output that only ever failed, from before cursors were made on sight, resumes
+        // at its first attempt.
+        s.log_delivery(
+            &Delivery { output: "old".into(), seq: 2, delivered: false, status: Some(503), ..delivered },
+            false,
+        )
+        .unwrap();
+        assert_eq!(s.start_output("old", None).unwrap(), 1);
     }
 }

@@ -11,6 +11,7 @@ pub mod alerts;
 pub mod articles;
 pub mod subscriptions;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -123,6 +124,14 @@ CREATE TABLE IF NOT EXISTS subscription (
 );
 ";
 
+/// Version 4: the daemon's cycle finds due feeds through an index on `next_due` (covering
+/// the id, so the feeds not due are never read), and a push output remembers the
+/// `replay_from` it last applied.
+const SCHEMA_V4: &str = "
+CREATE INDEX IF NOT EXISTS feed_state_next_due ON feed_state (next_due, feed_id);
+ALTER TABLE output_cursor ADD COLUMN replay_from INTEGER;
+";
+
 const FEED_COLUMNS: &str = "feed_id, etag, last_modified, last_attempt, last_success, last_error, consecutive_failures, \
      moved_from, moved_to, body_hash, last_status, failure_class, next_due, retry_until, items_per_day, title";
 
@@ -150,7 +159,10 @@ impl Store {
         if version < 3 {
             tx.execute_batch(alerts::SCHEMA_V3)?;
         }
-        tx.pragma_update(None, "user_version", 3)?;
+        if version < 4 {
+            tx.execute_batch(SCHEMA_V4)?;
+        }
+        tx.pragma_update(None, "user_version", 4)?;
         tx.commit()
     }
 
@@ -159,6 +171,37 @@ impl Store {
         let sql = format!("SELECT {FEED_COLUMNS} FROM feed_state WHERE feed_id = ?1");
         let row = self.conn.query_row(&sql, [feed_id], feed_state_row).optional()?;
         Ok(row.unwrap_or_else(|| FeedState { feed_id: feed_id.to_string(), ..FeedState::default() }))
+    }
+
+    /// Every remembered feed state, by feed id, in one query.
+    pub fn feed_states(&self) -> Result<HashMap<String, FeedState>, StoreError> {
+        self.feed_state_map(&format!("SELECT {FEED_COLUMNS} FROM feed_state"), [])
+    }
+
+    /// The states of the feeds due at `now` (or never planned), by feed id: a range of the
+    /// `next_due` index, so a cycle reads the few feeds it polls, not the whole list.
+    pub fn due_feed_states(&self, now: DateTime<Utc>) -> Result<HashMap<String, FeedState>, StoreError> {
+        let sql = format!("SELECT {FEED_COLUMNS} FROM feed_state WHERE next_due IS NULL OR next_due <= ?1");
+        self.feed_state_map(&sql, params![now])
+    }
+
+    /// The feeds planned after `now` and when, by feed id, read from the `next_due` index
+    /// alone (a cycle defers them without reading their state).
+    pub fn waiting_feeds(&self, now: DateTime<Utc>) -> Result<HashMap<String, DateTime<Utc>>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT feed_id, next_due FROM feed_state WHERE next_due > ?1")?;
+        let rows = stmt.query_map(params![now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    }
+
+    /// The earliest poll planned after `now`: when the daemon's next cycle has work.
+    pub fn next_planned_poll(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.conn.query_row("SELECT MIN(next_due) FROM feed_state WHERE next_due > ?1", params![now], |r| r.get(0))
+    }
+
+    fn feed_state_map(&self, sql: &str, args: impl rusqlite::Params) -> Result<HashMap<String, FeedState>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(args, feed_state_row)?;
+        rows.map(|r| r.map(|s| (s.feed_id.clone(), s))).collect()
     }
 
     /// Save feeds' states in one transaction.
@@ -252,6 +295,46 @@ mod tests {
         drop(old);
         let s = Store::open(&path).unwrap();
         assert_eq!(s.feed_state("f").unwrap().etag.as_deref(), Some("e"));
+    }
+
+    #[test]
+    fn due_feeds_come_from_the_next_due_index_and_waiting_ones_only_by_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("state.sqlite")).unwrap();
+        let now = Utc::now();
+        let state = |id: &str, due: Option<DateTime<Utc>>| FeedState {
+            feed_id: id.into(),
+            next_due: due,
+            etag: Some(format!("e-{id}")),
+            ..FeedState::default()
+        };
+        let (past, soon, later) =
+            (now - chrono::Duration::seconds(5), now + chrono::Duration::seconds(30), now + chrono::Duration::hours(1));
+        s.save_feed_states(&[
+            state("due", Some(past)),
+            state("unplanned", None),
+            state("soon", Some(soon)),
+            state("later", Some(later)),
+        ])
+        .unwrap();
+        let due = s.due_feed_states(now).unwrap();
+        let mut ids: Vec<&str> = due.keys().map(String::as_str).collect();
+        ids.sort();
+        assert_eq!(ids, ["due", "unplanned"]);
+        assert_eq!(due["due"].etag.as_deref(), Some("e-due"), "due feeds come with their whole state");
+        let waiting = s.waiting_feeds(now).unwrap();
+        assert_eq!(waiting.len(), 2);
+        assert_eq!(waiting["soon"], soon);
+        assert_eq!(s.next_planned_poll(now).unwrap(), Some(soon));
+        assert_eq!(s.next_planned_poll(later).unwrap(), None);
+        assert_eq!(s.feed_states().unwrap().len(), 4);
+        let plan: String = s
+            .conn
+            .query_row("EXPLAIN QUERY PLAN SELECT feed_id, next_due FROM feed_state WHERE next_due > '2020'", [], |r| {
+                r.get(3)
+            })
+            .unwrap();
+        assert!(plan.contains("COVERING INDEX feed_state_next_due"), "{plan}");
     }
 
     #[test]
