@@ -29,3 +29,38 @@ fn terms_of_one_language_do_not_fire_in_another() {
     assert!(!c.classify(fr, Some("fr")).evidence.is_empty());
     assert!(c.classify(fr, Some("en")).evidence.iter().all(|e| e.language != "fr"));
 }
+
+fn shipped() -> Classifier {
+    let set = LexiconSet::load_paths(&[repo().join("lexicons")]).unwrap();
+    Classifier::build(&set, Levels::default()).unwrap()
+}
+
+fn rules_fired(c: &Classifier, text: &str) -> Vec<String> {
+    let a = c.classify(text, Some("en"));
+    a.evidence.iter().filter(|e| e.kind == tocsin::model::EvidenceKind::Rule).map(|e| e.term_or_rule.clone()).collect()
+}
+
+#[test]
+fn a_pronoun_carries_the_group_of_the_previous_sentence_into_a_rule() {
+    let c = shipped();
+    let hateful = "Some immigrants got into government. They are still just trash to me.";
+    assert!(rules_fired(&c, hateful).iter().any(|r| r == "en-derogation-against-group"), "{hateful}");
+    assert!(c.classify(hateful, Some("en")).level >= tocsin::model::Level::Watch);
+    // No group before the pronoun: nothing to refer to.
+    let no_group = "The old chairs were thrown out. They are still just trash to me.";
+    assert!(rules_fired(&c, no_group).is_empty(), "{no_group}");
+    // A group two sentences back is out of reach.
+    let far = "Some immigrants got into government. The vote was close. They are still just trash to me.";
+    assert!(rules_fired(&c, far).is_empty(), "{far}");
+}
+
+#[test]
+fn a_negation_inside_an_insult_or_a_rhetorical_frame_negates_nothing() {
+    let c = shipped();
+    for hateful in ["Immigrant lives aren't worth shit.", "Isn't it obvious that immigrants are disgusting?"] {
+        assert!(rules_fired(&c, hateful).iter().any(|r| r == "en-derogation-against-group"), "{hateful}");
+    }
+    // A real negation of the insult still voids the rule.
+    let negated = "Immigrants are not disgusting.";
+    assert!(rules_fired(&c, negated).is_empty(), "{negated}");
+}

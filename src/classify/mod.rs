@@ -29,7 +29,9 @@ use rayon::prelude::*;
 use regex::{Regex, RegexSet, RegexSetBuilder};
 
 use crate::config::{FileError, Levels};
-use crate::lexicon::categories::{CUE_CONDEMNATION, CUE_NEGATION, CUE_REPORTING};
+use crate::lexicon::categories::{
+    CUE_CONDEMNATION, CUE_NEGATION, CUE_REFERENCE, CUE_REPORTING, DEROGATION, TARGET_GROUP,
+};
 use crate::lexicon::{LexiconSet, Origin};
 use crate::model::{Assessment, Evidence, EvidenceKind, Speech};
 use context::Layout;
@@ -47,6 +49,8 @@ enum Role {
     Reporting,
     Condemnation,
     Negation,
+    /// A word that refers back to a group named earlier ("they"); see [`CUE_REFERENCE`].
+    Reference,
     /// A cue category the classifier does not interpret (declared by analysts for rules).
     OtherCue,
 }
@@ -167,6 +171,7 @@ impl Classifier {
                     (true, CUE_REPORTING) => Role::Reporting,
                     (true, CUE_CONDEMNATION) => Role::Condemnation,
                     (true, CUE_NEGATION) => Role::Negation,
+                    (true, CUE_REFERENCE) => Role::Reference,
                     (true, _) => Role::OtherCue,
                 },
             })
@@ -236,7 +241,10 @@ impl Classifier {
             let speech = self.speech(&cues, &layout, &h.orig, h.sentence, h.token);
             evidence.push(self.term_evidence(text, &layout, h, speech));
         }
-        self.fire_rules(text, &layout, &hits, &cues, lang, &mut evidence);
+        let mut rule_hits = hits.clone();
+        rule_hits.extend(self.resolve_references(&hits));
+        rule_hits.sort_by_key(|h| (h.orig.start, h.orig.end));
+        self.fire_rules(text, &layout, &rule_hits, &cues, lang, &mut evidence);
         evidence.sort_by_key(|e| (e.start, e.kind == EvidenceKind::Term, e.end));
         score::assess(evidence, &self.levels, |name| {
             let c = self.categories.iter().find(|c| c.name == name);
@@ -325,6 +333,38 @@ impl Classifier {
         }
         hits.sort_by_key(|h| (h.orig.start, h.orig.end));
         hits
+    }
+
+    /// Whether `h` (a negation) is spelled inside a longer term that owns it: a rhetorical
+    /// frame ("isn't it obvious that") or a derogation ("aren't worth shit", "have no right
+    /// to live"), where the negation is the insult. A negation inside a violence or call term
+    /// still negates ("不应该杀害" is "should not kill").
+    fn inside_longer_term(&self, h: &Hit, hits: &[Hit]) -> bool {
+        hits.iter().any(|o| {
+            let category = &self.categories[self.terms[o.term].category];
+            let owns_negation = category.role == Role::OtherCue || category.name == DEROGATION;
+            owns_negation && o.orig.start <= h.orig.start && h.orig.end <= o.orig.end && o.orig.len() > h.orig.len()
+        })
+    }
+
+    /// A reference word ("they", "their kind") in the sentence of a group mention or the one
+    /// after it stands for that group in rules: "Some immigrants got into government. They are
+    /// still trash to me." The returned hits carry the group's term at the reference word's
+    /// place, so a rule's evidence points at the words of the sentence that fired it. Only
+    /// rules see them: the group is not counted twice as term evidence.
+    fn resolve_references(&self, hits: &[Hit]) -> Vec<Hit> {
+        let is_group = |h: &Hit| self.categories[self.terms[h.term].category].name == TARGET_GROUP;
+        let mut resolved = Vec::new();
+        for r in hits.iter().filter(|h| self.role_of(h.term) == Role::Reference) {
+            let antecedent = hits
+                .iter()
+                .filter(|g| is_group(g) && g.orig.end <= r.orig.start && r.sentence - g.sentence <= 1)
+                .next_back();
+            if let Some(g) = antecedent {
+                resolved.push(Hit { term: g.term, ..r.clone() });
+            }
+        }
+        resolved
     }
 
     /// Drop a hit that lies strictly inside a longer hit of the same category ("kill" inside
@@ -519,8 +559,11 @@ impl Cues {
                 Role::Signal => continue,
                 Role::Reporting => cues.reporting.push(h.sentence),
                 Role::Condemnation => cues.condemnation.push(h.sentence),
+                // A negation spelled inside a longer term is that term's own meaning ("aren't
+                // worth shit", "isn't it obvious that"), not a negation of what follows.
+                Role::Negation if c.inside_longer_term(h, hits) => continue,
                 Role::Negation => cues.negation.push((h.sentence, h.token, h.orig.end)),
-                Role::OtherCue => {}
+                Role::Reference | Role::OtherCue => {}
             }
             cues.all.push((h.sentence, category));
         }

@@ -55,6 +55,14 @@ pub const CUE_REPORTING: &str = "reporting";
 pub const CUE_CONDEMNATION: &str = "condemnation";
 /// Negation cue category.
 pub const CUE_NEGATION: &str = "negation";
+/// Optional cue category: words that point back to a group named just before ("they", "their
+/// kind"), so a rule can join "Some immigrants got into government. They are still trash."
+pub const CUE_REFERENCE: &str = "reference";
+/// The category of contemptuous generalisations; a negation spelled inside one of its terms is
+/// part of the insult ("aren't worth shit").
+pub const DEROGATION: &str = "derogation";
+/// The category of identity groups, which a [`CUE_REFERENCE`] word can stand for.
+pub const TARGET_GROUP: &str = "target_group";
 
 impl Categories {
     /// Read `categories.toml`.
