@@ -356,10 +356,8 @@ impl Classifier {
         let is_group = |h: &Hit| self.categories[self.terms[h.term].category].name == TARGET_GROUP;
         let mut resolved = Vec::new();
         for r in hits.iter().filter(|h| self.role_of(h.term) == Role::Reference) {
-            let antecedent = hits
-                .iter()
-                .filter(|g| is_group(g) && g.orig.end <= r.orig.start && r.sentence - g.sentence <= 1)
-                .next_back();
+            let antecedent =
+                hits.iter().rfind(|g| is_group(g) && g.orig.end <= r.orig.start && r.sentence - g.sentence <= 1);
             if let Some(g) = antecedent {
                 resolved.push(Hit { term: g.term, ..r.clone() });
             }
