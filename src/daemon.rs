@@ -132,6 +132,7 @@ impl Daemon {
             metrics: self.metrics.clone(),
             token: self.options.token.clone(),
             searches: crate::serve::AnswerCache::default(),
+            pages: crate::serve::web::PageCache::default(),
         });
         let names: Vec<&str> = self.handles.iter().map(|h| h.name.as_str()).collect();
         info!(address = %addr, pipelines = ?names, "Listening on http://{addr}");

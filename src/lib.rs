@@ -14,8 +14,11 @@
 //! | query | [`query`] | queries and filters → hits with snippets and evidence; trends, spikes, export |
 //! | state | [`store`] | SQLite: per-feed fetch state, seen articles, the alert log |
 //! | alert | [`alert`] | assessed articles and trend spikes → alerts → Atom, JSON Feed, CAP, webhooks, JSONL |
-//! | serve | [`serve`] | the HTTP API (axum): search, trends, articles, feeds, alerts, health, metrics |
+//! | serve | [`serve`] | the HTTP API (axum): search, trends, articles, feeds, alerts, health, metrics; the web page for monitors |
 //! | evaluate | [`eval`] | labelled datasets → precision, recall, F1, per-term false alarms; HTML reports |
+//!
+//! [`markup`] holds what the HTML, SVG and XML writers share: the one escaping function and the
+//! inline SVG charts.
 //!
 //! [`run`] ties the stages together for one pass over a pipeline's feeds; [`demo`] serves the
 //! bundled demo outlets on loopback and runs that same pass against them; [`daemon`] runs
@@ -33,6 +36,7 @@ pub mod fetch;
 pub mod index;
 pub mod lang;
 pub mod lexicon;
+pub mod markup;
 pub mod model;
 pub mod parse;
 pub mod query;

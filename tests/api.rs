@@ -16,13 +16,13 @@ use crate::daemon::{ALERT_TEXT, CALM_TEXT, Item, WARNING_TEXT, daemon_pipeline, 
 use crate::util::block_on;
 
 /// A daemon in this process, stopped when `stop` is sent.
-struct Running {
-    base: String,
+pub struct Running {
+    pub base: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<(), tocsin::daemon::DaemonError>>,
 }
 
-async fn start(pipeline: &Path, token: Option<&str>) -> Running {
+pub async fn start(pipeline: &Path, token: Option<&str>) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let options = DaemonOptions {
@@ -41,7 +41,7 @@ async fn start(pipeline: &Path, token: Option<&str>) -> Running {
 }
 
 impl Running {
-    async fn stop(mut self) {
+    pub async fn stop(mut self) {
         let _ = self.stop.take().unwrap().send(());
         tokio::time::timeout(Duration::from_secs(60), self.task).await.expect("graceful stop").unwrap().unwrap();
     }
@@ -327,6 +327,15 @@ fn two_pipelines_run_side_by_side_and_names_must_differ() {
         assert_eq!(status, 200);
         assert_eq!(feed_rs::parser::parse(atom.as_bytes()).unwrap().entries.len(), 2);
         assert_eq!(json(&format!("{base}/healthz")).await["pipelines"].as_array().unwrap().len(), 2);
+
+        // The web page: a pipeline menu, each page showing the chosen pipeline's articles.
+        let (status, page) = get(&format!("{base}/?pipeline=second&q=leaflet")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("<select id=\"pipeline-menu\" name=\"pipeline\" data-autosubmit>"), "{page}");
+        assert!(page.contains("<option value=\"second\" selected>second</option>"), "{page}");
+        assert!(page.contains("2 articles match.") && page.contains("href=\"/feeds/second.atom\""), "{page}");
+        assert!(page.contains("href=\"/articles/") && page.contains("?pipeline=second\""), "links keep the pipeline");
+        assert!(get(&format!("{base}/?q=leaflet")).await.1.contains("1 article matches."), "the first by default");
         let _ = tx.send(());
         task.await.unwrap().unwrap();
     });

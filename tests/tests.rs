@@ -18,3 +18,4 @@ mod real_feeds;
 mod search;
 mod trends;
 mod util;
+mod web;

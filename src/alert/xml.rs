@@ -1,24 +1,8 @@
-//! Escaping for the XML the feed writers produce (Atom and CAP), so a title with `<`, `&` or
-//! a control character never breaks a subscriber's parser.
+//! Elements of the XML the feed writers produce (Atom and CAP), escaped with
+//! [`crate::markup::escape`] so a title with `<`, `&` or a control character never breaks a
+//! subscriber's parser.
 
-/// Escape text for an element's content or an attribute value; characters XML 1.0 forbids
-/// (most C0 controls) are dropped.
-pub(super) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(super) use crate::markup::escape;
 
 /// `<name>text</name>` with the text escaped.
 pub(super) fn element(name: &str, text: &str) -> String {
@@ -29,6 +13,6 @@ pub(super) fn element(name: &str, text: &str) -> String {
 mod tests {
     #[test]
     fn markup_and_controls_are_escaped() {
-        assert_eq!(super::escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(super::escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;\u{FFFD}");
     }
 }

@@ -7,6 +7,7 @@
 //! renamed), or every match with no cap ([`all_matches`]).
 
 pub mod export;
+pub mod facets;
 pub mod filter;
 pub mod spike;
 pub mod text;

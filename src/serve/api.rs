@@ -30,25 +30,27 @@ const MAX_LIMIT: usize = 100;
 const MAX_ALERTS: usize = 1000;
 
 /// Every query parameter of the `/api` routes, as text.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub(super) struct Params {
-    pipeline: Option<String>,
-    q: Option<String>,
-    lang: Option<String>,
-    outlet: Option<String>,
-    country: Option<String>,
-    category: Option<String>,
-    speech: Option<String>,
-    level: Option<String>,
-    flagged: Option<String>,
-    since: Option<String>,
-    until: Option<String>,
-    sort: Option<String>,
-    limit: Option<String>,
-    offset: Option<String>,
-    interval: Option<String>,
-    by: Option<String>,
-    top: Option<String>,
+    pub(super) pipeline: Option<String>,
+    pub(super) q: Option<String>,
+    pub(super) lang: Option<String>,
+    pub(super) outlet: Option<String>,
+    pub(super) country: Option<String>,
+    pub(super) category: Option<String>,
+    pub(super) speech: Option<String>,
+    pub(super) level: Option<String>,
+    pub(super) flagged: Option<String>,
+    pub(super) since: Option<String>,
+    pub(super) until: Option<String>,
+    pub(super) sort: Option<String>,
+    pub(super) limit: Option<String>,
+    pub(super) offset: Option<String>,
+    pub(super) interval: Option<String>,
+    pub(super) by: Option<String>,
+    pub(super) top: Option<String>,
+    /// Page number of the web page's results (1 first); the API ignores it.
+    pub(super) page: Option<String>,
 }
 
 fn list(v: &Option<String>) -> Vec<String> {
@@ -57,20 +59,46 @@ fn list(v: &Option<String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn number(v: &Option<String>, name: &str, default: usize) -> Result<usize, ApiError> {
+pub(super) fn number(v: &Option<String>, name: &str, default: usize) -> Result<usize, ApiError> {
     v.as_deref().map_or(Ok(default), |s| {
         s.parse().map_err(|_| ApiError::bad_request(format!("{name} must be a number, got {s:?}")))
     })
 }
 
-fn choice<T: ValueEnum>(v: &Option<String>, name: &str) -> Result<Option<T>, ApiError> {
+pub(super) fn choice<T: ValueEnum>(v: &Option<String>, name: &str) -> Result<Option<T>, ApiError> {
     v.as_deref()
         .map(|s| T::from_str(s, true).map_err(|_| ApiError::bad_request(format!("unknown {name} {s:?}"))))
         .transpose()
 }
 
 impl Params {
-    fn filters(&self) -> Result<Filters, ApiError> {
+    /// The same parameters with blank values (`lang=` from an untouched form menu) removed.
+    pub(super) fn without_blanks(self) -> Params {
+        let keep = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        Params {
+            pipeline: keep(self.pipeline),
+            q: keep(self.q),
+            lang: keep(self.lang),
+            outlet: keep(self.outlet),
+            country: keep(self.country),
+            category: keep(self.category),
+            speech: keep(self.speech),
+            level: keep(self.level),
+            flagged: keep(self.flagged),
+            since: keep(self.since),
+            until: keep(self.until),
+            sort: keep(self.sort),
+            limit: keep(self.limit),
+            offset: keep(self.offset),
+            interval: keep(self.interval),
+            by: keep(self.by),
+            top: keep(self.top),
+            page: keep(self.page),
+        }
+    }
+
+    /// The filters these parameters ask for.
+    pub(super) fn filters(&self) -> Result<Filters, ApiError> {
         let now = Utc::now();
         let time = |s: &Option<String>, end| {
             s.as_deref().map(|s| parse_time(s, end, now)).transpose().map_err(ApiError::bad_request)

@@ -1,7 +1,13 @@
-//! The HTTP API (axum), served by the daemon for all its pipelines.
+//! The HTTP API (axum) and the web page, served by the daemon for all its pipelines.
 //!
 //! | route | answer |
 //! |---|---|
+//! | `GET /` | the web page: search with filters ([`web`]) |
+//! | `GET /articles/{id}` | the web page of one article: its evidence highlighted, why it was flagged |
+//! | `GET /trends` | the web page of a trend: an SVG chart over time with spikes marked |
+//! | `GET /alerts` | the web page of the latest alerts, feed health and subscribe links |
+//! | `GET /login`, `POST /login` | the token form of the web page (only when a token is set) |
+//! | `GET /assets/{file}` | the page's stylesheet, script and icon, embedded in the binary |
 //! | `GET /api/search` | search results (the JSON of `tocsin search --json`) |
 //! | `GET /api/trends` | a trend (the JSON of `tocsin trends --json`) |
 //! | `GET /api/articles/{id}` | the stored article, its assessment with evidence, its alerts |
@@ -12,14 +18,18 @@
 //! | `GET /healthz` | liveness and per-pipeline health (no token needed) |
 //! | `GET /metrics` | Prometheus text |
 //!
-//! Every `/api` route takes `pipeline=NAME` (default: the first pipeline). Errors are
-//! `{"error": "…"}` with a 4xx or 5xx status. With a token, every route but `/healthz` needs
-//! `Authorization: Bearer TOKEN`. Index and state work runs on the blocking pool.
+//! Every `/api` route and page takes `pipeline=NAME` (default: the first pipeline). API errors
+//! are `{"error": "…"}` with a 4xx or 5xx status; page errors are HTML pages. With a token,
+//! every route but `/healthz`, `/login` and `/assets` needs `Authorization: Bearer TOKEN` or
+//! the session cookie that `POST /login` sets after checking the token (browsers cannot send
+//! a bearer header); a page asked for without either answers 401 with the token form. Index
+//! and state work runs on the blocking pool.
 
 mod api;
 mod cache;
 mod feeds;
 mod ops;
+pub mod web;
 
 pub use cache::AnswerCache;
 
@@ -45,6 +55,8 @@ pub struct ApiState {
     pub token: Option<String>,
     /// Recent search answers.
     pub searches: cache::AnswerCache,
+    /// What the web pages keep between requests.
+    pub pages: web::PageCache,
 }
 
 impl ApiState {
@@ -63,8 +75,7 @@ impl ApiState {
 /// The router of every route.
 pub fn router(state: Arc<ApiState>) -> Router {
     let protected = Router::new()
-        // ISSUE 9: the web page goes here, at `/` (this placeholder only lists the routes).
-        .route("/", get(ops::root))
+        .merge(web::pages())
         .route("/metrics", get(ops::metrics))
         .route("/api/search", get(api::search))
         .route("/api/trends", get(api::trends))
@@ -76,27 +87,37 @@ pub fn router(state: Arc<ApiState>) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .route("/healthz", get(ops::healthz))
+        .merge(web::public())
         .merge(protected)
         .layer(axum::middleware::from_fn_with_state(state.clone(), count_requests))
         .with_state(state)
 }
 
-/// Refuse requests without the bearer token, when one is set.
+/// Refuse requests without the bearer token (or the web page's session cookie), when one is
+/// set: the API answers 401 JSON, a page answers 401 with the token form.
 async fn require_token(State(state): State<Arc<ApiState>>, req: Request, next: Next) -> Response {
     let Some(token) = &state.token else { return next.run(req).await };
-    let given =
-        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    if given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
-        next.run(req).await
-    } else {
-        let mut resp =
-            ApiError { status: StatusCode::UNAUTHORIZED, message: "a bearer token is required".into() }.into_response();
-        resp.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
-        resp
+    let headers = req.headers();
+    let bearer =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let session = web::session_cookie(headers);
+    let ok = bearer.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes()))
+        || session.is_some_and(|s| constant_time_eq(s.as_bytes(), web::session_value(token).as_bytes()));
+    if ok {
+        return next.run(req).await;
     }
+    let path = req.uri().path();
+    let mut resp = if web::is_page(path) {
+        let next = req.uri().path_and_query().map_or("/", |p| p.as_str());
+        web::login_page(next, None, StatusCode::UNAUTHORIZED)
+    } else {
+        ApiError { status: StatusCode::UNAUTHORIZED, message: "a bearer token is required".into() }.into_response()
+    };
+    resp.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    resp
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

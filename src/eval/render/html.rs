@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use super::svg::{BarRow, Marker, bars, escape, pr_curve};
+use super::svg::{BarRow, Marker, bars, pr_curve};
 use super::{
     CATEGORY_COLUMNS, OVERALL_COLUMNS, SLICE_COLUMNS, SWEEP_COLUMNS, TERM_COLUMNS, category_cells, delta_cells,
     overall_cells, ratio, slice_cells, sweep_cells, term_cells,
@@ -14,6 +14,7 @@ use super::{
 use crate::eval::compare::{ChangeKind, Comparison};
 use crate::eval::metrics::Scores;
 use crate::eval::report::{Case, Report, Slice};
+use crate::markup::escape;
 use crate::model::Evidence;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}\

@@ -1,11 +1,13 @@
 //! Turning a [`Report`](super::Report) or [`Comparison`](super::compare::Comparison) into
 //! something people read: aligned terminal tables ([`text`]) or one self-contained HTML page
-//! with inline SVG charts ([`html`], [`svg`]). The JSON form is serde's and needs no code here.
+//! with inline SVG charts ([`html`], [`crate::markup::svg`]). The JSON form is serde's and
+//! needs no code here.
 
 pub mod html;
-pub mod svg;
 pub mod table;
 pub mod text;
+
+pub use crate::markup::{one_line, svg};
 
 use crate::eval::compare::Delta;
 use crate::eval::metrics::{CurvePoint, Scores};
@@ -88,16 +90,6 @@ pub fn ratio(x: Option<f64>) -> String {
 /// A signed change with three decimals, or `–` when undefined.
 pub fn signed(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_string(), |x| format!("{x:+.3}"))
-}
-
-/// A text on one line, cut to `max` characters with an ellipsis.
-pub fn one_line(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
-    format!("{cut}…")
 }
 
 #[cfg(test)]
