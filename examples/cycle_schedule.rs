@@ -1,5 +1,6 @@
 //! The scheduling step of a daemon cycle with a large feed list: which feeds are due, and
-//! their state. Builds a state database with `TOCSIN_FEEDS` imported feeds (default 10,000),
+//! their state. Builds a pipeline with `TOCSIN_FEEDS` feeds (default 10,000; half in its OPML
+//! file, half imported into its state),
 //! each planned at a random time in the next hour except `TOCSIN_DUE` of them (default 20),
 //! then times, median of 21 runs each:
 //!
@@ -47,17 +48,6 @@ fn main() {
     let pipeline = dir.path().join("p.toml");
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
-    std::fs::write(
-        &pipeline,
-        format!(
-            "[pipeline]\nname = \"scale\"\ndata_dir = {:?}\npoll = \"15m\"\nlexicons = [{:?}]\n",
-            data.display().to_string(),
-            concat!(env!("CARGO_MANIFEST_DIR"), "/lexicons")
-        ),
-    )
-    .unwrap();
-    let config = PipelineConfig::load(&pipeline).expect("pipeline");
-    let mut store = Store::open(&data.join("state.sqlite")).expect("state");
     let feeds: Vec<FeedConfig> = (0..n)
         .map(|i| FeedConfig {
             url: format!("https://outlet-{i}.example/feed.xml"),
@@ -68,7 +58,28 @@ fn main() {
             fetch_url: None,
         })
         .collect();
-    store.add_subscriptions(&feeds).unwrap();
+    // Half the feeds in the pipeline's OPML file, half imported into its state.
+    let (listed, imported) = feeds.split_at(n / 2);
+    let mut opml =
+        String::from("<?xml version=\"1.0\"?><opml version=\"2.0\"><head><title>scale</title></head><body>\n");
+    for f in listed {
+        opml.push_str(&format!("<outline type=\"rss\" text=\"{}\" xmlUrl=\"{}\"/>\n", f.outlet, f.url));
+    }
+    opml.push_str("</body></opml>\n");
+    std::fs::write(dir.path().join("feeds.opml"), opml).unwrap();
+    std::fs::write(
+        &pipeline,
+        format!(
+            "[pipeline]\nname = \"scale\"\ndata_dir = {:?}\npoll = \"15m\"\nlexicons = [{:?}]\n\n[feeds]\nopml = {:?}\n",
+            data.display().to_string(),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/lexicons"),
+            dir.path().join("feeds.opml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let config = PipelineConfig::load(&pipeline).expect("pipeline");
+    let mut store = Store::open(&data.join("state.sqlite")).expect("state");
+    store.add_subscriptions(imported).unwrap();
     let now = Utc::now();
     // A cheap deterministic spread over the next hour.
     let states: Vec<FeedState> = feeds
@@ -89,7 +100,7 @@ fn main() {
         })
         .collect();
     store.save_feed_states(&states).unwrap();
-    println!("{n} feeds imported, {due} due");
+    println!("{n} feeds ({} in the OPML file, {} imported), {due} due", listed.len(), imported.len());
 
     time("feed list (all_feeds)", n, || all_feeds(&config, &store).unwrap().len());
     let list = all_feeds(&config, &store).unwrap();

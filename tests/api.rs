@@ -178,6 +178,8 @@ fn the_api_answers_every_route_and_the_feeds_read_back() {
         let (_, metrics) = get(&format!("{base}/metrics")).await;
         for want in [
             "tocsin_fetches_total{pipeline=\"test\",status=\"fetched\"}",
+            "tocsin_articles_indexed_total{pipeline=\"test\"} ",
+            "tocsin_index_documents{pipeline=\"test\"} 3",
             "tocsin_flags_total{pipeline=\"test\",level=\"alert\"}",
             "tocsin_alerts_total{pipeline=\"test\",level=\"alert\",kind=\"article\"}",
             "tocsin_alert_deliveries_total{pipeline=\"test\",output=",
