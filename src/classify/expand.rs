@@ -154,6 +154,38 @@ fn product(a: &[Spelling], b: &[Spelling]) -> Option<Vec<Spelling>> {
     Some(out)
 }
 
+/// One-typo misspellings of a single word (no space in it): every swap of two neighbouring
+/// letters after the first (words of 5+ letters), every drop of one letter strictly inside
+/// (6+ letters). The first letter always stays, which keeps most real words out ("black" never
+/// becomes "back"); the caller also drops variants that are words of some lexicon.
+pub fn typo_variants(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.iter().any(|c| !c.is_alphabetic()) || chars.len() < 5 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for i in 1..chars.len() - 1 {
+        if chars[i] != chars[i + 1] {
+            let mut v = chars.clone();
+            v.swap(i, i + 1);
+            out.push(v.into_iter().collect());
+        }
+    }
+    if chars.len() >= 6 {
+        for i in 1..chars.len() - 1 {
+            if chars[i] != chars[i - 1] {
+                let mut v = chars.clone();
+                v.remove(i);
+                out.push(v.into_iter().collect());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out.retain(|v: &String| v != word);
+    out
+}
+
 /// `source` without its look-arounds: it matches wherever `source` does (and more), and the
 /// regex engine can run it on its DFA over any text. `None` when `source` does not parse.
 pub fn prefilter_pattern(source: &str) -> Option<String> {
@@ -205,6 +237,18 @@ mod tests {
     #[test]
     fn an_inner_boundary_is_checked_on_the_spelling() {
         assert_eq!(expand(r"\bfoo\b ?\bbar\b").unwrap(), vec!["foo bar"]);
+    }
+
+    #[test]
+    fn typos_swap_neighbours_and_drop_inner_letters_but_keep_the_first() {
+        let v = typo_variants("threat");
+        for typo in ["thraet", "threta", "thret", "trhea"] {
+            assert_eq!(v.contains(&typo.to_string()), typo != "trhea", "{typo}");
+        }
+        assert!(!v.iter().any(|t| !t.starts_with('t')));
+        assert!(typo_variants("kill").is_empty(), "short words have too many real neighbours");
+        assert!(typo_variants("kill them").is_empty(), "single words only");
+        assert!(!typo_variants("black").contains(&"back".to_string()));
     }
 
     #[test]

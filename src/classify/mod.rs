@@ -187,7 +187,7 @@ impl Classifier {
             });
             for t in &lex.terms {
                 let category = cat_index(&t.spec.category).expect("checked at load");
-                b.add_term(li, category, t, &t.origin);
+                b.add_term(li, category, t, &t.origin, lex.meta.typos);
             }
             for r in &lex.rules {
                 let parts = |names: &[String]| -> Vec<Part> {
@@ -618,6 +618,8 @@ struct Builder {
     patterns: Vec<String>,
     pattern_ids: HashMap<String, usize>,
     literal_terms: Vec<Vec<usize>>,
+    /// Misspellings of typo-tolerant terms, added in `finish` unless they are real patterns.
+    typo_patterns: Vec<(String, usize)>,
     regex_sources: Vec<String>,
     regexes: Vec<(Regex, usize)>,
     rules: Vec<CompiledRule>,
@@ -625,7 +627,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn add_term(&mut self, lexicon: usize, category: usize, t: &crate::lexicon::Term, origin: &Origin) {
+    fn add_term(&mut self, lexicon: usize, category: usize, t: &crate::lexicon::Term, origin: &Origin, typos: bool) {
         let ti = self.terms.len();
         let mut term = CompiledTerm {
             lexicon,
@@ -647,6 +649,9 @@ impl Builder {
             }
             term.stem = stem;
             term.boundaries = !pattern.chars().any(is_unspaced_script);
+            if typos && !stem {
+                self.typo_patterns.extend(expand::typo_variants(&pattern).into_iter().map(|v| (v, ti)));
+            }
             self.add_pattern(pattern, ti);
         } else if let Some(source) = &t.spec.regex {
             term.boundaries = !source.chars().any(is_unspaced_script);
@@ -655,7 +660,12 @@ impl Builder {
             // anything else stays a regex, found through a boundary-free prefilter set and
             // confirmed by the regex itself.
             if let Some(spellings) = expand::literal_expansions(source) {
-                spellings.into_iter().for_each(|s| self.add_pattern(s, ti));
+                for s in spellings {
+                    if typos {
+                        self.typo_patterns.extend(expand::typo_variants(&s).into_iter().map(|v| (v, ti)));
+                    }
+                    self.add_pattern(s, ti);
+                }
             } else {
                 match crate::lexicon::check_regex(source) {
                     Err(message) => {
@@ -685,9 +695,16 @@ impl Builder {
         }
     }
 
-    fn finish(self, categories: Vec<CategoryInfo>, levels: Levels) -> Result<Classifier, Vec<FileError>> {
+    fn finish(mut self, categories: Vec<CategoryInfo>, levels: Levels) -> Result<Classifier, Vec<FileError>> {
         if !self.errors.is_empty() {
             return Err(self.errors);
+        }
+        // A misspelling that some lexicon spells as a word of its own is that word, not a typo.
+        let exact = self.patterns.len();
+        for (variant, ti) in std::mem::take(&mut self.typo_patterns) {
+            if self.pattern_ids.get(&variant).is_none_or(|&pi| pi >= exact) {
+                self.add_pattern(variant, ti);
+            }
         }
         let literals =
             AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.patterns).map_err(|e| {

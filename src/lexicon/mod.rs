@@ -44,6 +44,12 @@ pub struct LexiconMeta {
     /// Terms apply to text in every language (for names, emoji, codes), not only `language`.
     #[serde(default)]
     pub universal: bool,
+    /// Also find each single-word term misspelt once: two neighbouring letters swapped (words
+    /// of 5+ letters) or one inner letter dropped (6+ letters), the first and last letters
+    /// kept — "thraet", "murdr". A misspelling that is itself a word of some lexicon is not
+    /// added. For languages with settled spelling where evasion by typo is common.
+    #[serde(default)]
+    pub typos: bool,
 }
 
 /// `[[term]]` as written.
