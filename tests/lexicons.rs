@@ -52,6 +52,10 @@ fn a_pronoun_carries_the_group_of_the_previous_sentence_into_a_rule() {
     // A group two sentences back is out of reach.
     let far = "Some immigrants got into government. The vote was close. They are still just trash to me.";
     assert!(rules_fired(&c, far).is_empty(), "{far}");
+    // Deep in its sentence, after a condemned report, "they" points elsewhere.
+    let elsewhere = "The bishop condemned a radio station that called the refugees vermin. \
+                     Those words prepare people to kill; I have seen where they lead.";
+    assert!(!rules_fired(&c, elsewhere).iter().any(|r| r == "en-violence-against-group"), "{elsewhere}");
 }
 
 #[test]

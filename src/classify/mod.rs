@@ -42,6 +42,10 @@ use unicode_normalization::char::is_combining_mark;
 /// "Ce ne sont pas des voisins : ce sont des cafards" is not negated).
 pub const NEGATION_REACH: usize = 3;
 
+/// How many words may precede a reference word ("they") in its sentence for it to point back
+/// at a group in the previous sentence.
+pub const REFERENCE_REACH: usize = 5;
+
 /// What kind of thing a category is for the classifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -242,7 +246,7 @@ impl Classifier {
             evidence.push(self.term_evidence(text, &layout, h, speech));
         }
         let mut rule_hits = hits.clone();
-        rule_hits.extend(self.resolve_references(&hits));
+        rule_hits.extend(self.resolve_references(text, &layout, &hits, &cues));
         rule_hits.sort_by_key(|h| (h.orig.start, h.orig.end));
         self.fire_rules(text, &layout, &rule_hits, &cues, lang, &mut evidence);
         evidence.sort_by_key(|e| (e.start, e.kind == EvidenceKind::Term, e.end));
@@ -347,17 +351,30 @@ impl Classifier {
         })
     }
 
-    /// A reference word ("they", "their kind") in the sentence of a group mention or the one
-    /// after it stands for that group in rules: "Some immigrants got into government. They are
-    /// still trash to me." The returned hits carry the group's term at the reference word's
-    /// place, so a rule's evidence points at the words of the sentence that fired it. Only
-    /// rules see them: the group is not counted twice as term evidence.
-    fn resolve_references(&self, hits: &[Hit]) -> Vec<Hit> {
+    /// A reference word ("they", "their kind") stands for a group in rules when the group is
+    /// named before it in the same sentence, or in the previous sentence if the reference
+    /// opens its own (within [`REFERENCE_REACH`] words of its start) and the previous sentence
+    /// does not condemn what it reports: "Some immigrants got into government. They are still
+    /// trash to me." A pronoun deep in a later sentence more often points at something else
+    /// ("those words prepare people to kill; I have seen where they lead"). The returned hits
+    /// carry the group's term at the reference word's place, so a rule's evidence points at the
+    /// sentence that fired it. Only rules see them: the group is not counted twice.
+    fn resolve_references(&self, text: &str, layout: &Layout, hits: &[Hit], cues: &Cues) -> Vec<Hit> {
         let is_group = |h: &Hit| self.categories[self.terms[h.term].category].name == TARGET_GROUP;
+        let opens_sentence = |r: &Hit| {
+            let start = layout.sentence_range(r.sentence).start;
+            text[start..r.orig.start].split_whitespace().count() < REFERENCE_REACH
+        };
         let mut resolved = Vec::new();
         for r in hits.iter().filter(|h| self.role_of(h.term) == Role::Reference) {
-            let antecedent =
-                hits.iter().rfind(|g| is_group(g) && g.orig.end <= r.orig.start && r.sentence - g.sentence <= 1);
+            let antecedent = hits.iter().rfind(|g| {
+                is_group(g)
+                    && g.orig.end <= r.orig.start
+                    && (g.sentence == r.sentence
+                        || (g.sentence + 1 == r.sentence
+                            && opens_sentence(r)
+                            && !cues.condemnation.contains(&g.sentence)))
+            });
             if let Some(g) = antecedent {
                 resolved.push(Hit { term: g.term, ..r.clone() });
             }
