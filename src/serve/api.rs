@@ -140,9 +140,6 @@ pub(super) async fn search(
 ) -> Result<Response, ApiError> {
     let h = state.pipeline(p.pipeline.as_deref())?;
     let (key, generation) = (format!("{}?{}", h.name, raw.unwrap_or_default()), h.index_generation());
-    if let Some(body) = state.searches.get(&key, generation) {
-        return Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response());
-    }
     let req = SearchRequest {
         query: p.q.clone().unwrap_or_default(),
         limit: number(&p.limit, "limit", 10)?.min(MAX_LIMIT),
@@ -151,13 +148,17 @@ pub(super) async fn search(
         filters: p.filters()?,
         ..SearchRequest::default()
     };
-    let body = blocking(move || {
-        let results = crate::query::search(&h.index, &req)?;
-        serde_json::to_vec(&results).map_err(ApiError::internal)
-    })
-    .await?;
-    let body = axum::body::Bytes::from(body);
-    state.searches.put(key, generation, body.clone());
+    let body = state
+        .searches
+        .get_or_compute(&key, generation, || async move {
+            let body = blocking(move || {
+                let results = crate::query::search(&h.index, &req)?;
+                serde_json::to_vec(&results).map_err(ApiError::internal)
+            })
+            .await?;
+            Ok::<_, ApiError>(axum::body::Bytes::from(body))
+        })
+        .await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
