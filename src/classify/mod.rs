@@ -40,7 +40,7 @@ use unicode_normalization::char::is_combining_mark;
 
 /// How many tokens before a match a negation cue may stand to govern it (within one clause:
 /// "Ce ne sont pas des voisins : ce sont des cafards" is not negated).
-pub const NEGATION_REACH: usize = 3;
+pub const NEGATION_REACH: usize = 4;
 
 /// How many words may precede a reference word ("they") in its sentence for it to point back
 /// at a group in the previous sentence.
