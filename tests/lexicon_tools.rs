@@ -286,6 +286,7 @@ fn stats_count_terms_and_rules_per_language_and_category() {
     assert_eq!(s["languages"]["en"]["categories"]["violence"]["terms"], 2);
     assert_eq!(s["languages"]["en"]["categories"]["call_to_action"]["rules"], 1);
     assert_eq!(s["languages"]["fr"]["regexes"], 1);
+    assert_eq!(s["languages"]["fr"]["slow_regexes"], 0, "tue[rz] is a word list: it joins the automaton");
     assert_eq!(s["total"]["terms"], 5);
     let out = run(&["lexicon", "stats"], &[dir.path()]);
     let text = String::from_utf8(out.stdout).unwrap();
@@ -392,4 +393,34 @@ fn import_hurtlex_real_files_load_and_compile() {
             inclusive.terms.len()
         );
     }
+}
+
+const TYPO_TOLERANT: &str = r#"[lexicon]
+id = "en-typos"
+language = "en"
+typos = true
+dictionary = "words.txt"
+
+[[term]]
+match = "strangle"
+category = "violence"
+weight = 0.5
+"#;
+
+#[test]
+fn typos_need_a_dictionary_and_correct_only_what_it_does_not_know() {
+    let without = TYPO_TOLERANT.replace("dictionary = \"words.txt\"\n", "");
+    let dir = lexicon_dir(&[("en/t.toml", &without)]);
+    let errors = LexiconSet::load_paths(&[dir.path().to_path_buf()]).unwrap_err();
+    assert!(errors.iter().any(|e| e.message.contains("typos = true needs a dictionary")), "{errors:?}");
+
+    let dir = lexicon_dir(&[("en/t.toml", TYPO_TOLERANT), ("en/words.txt", "strange\nstrangle\n")]);
+    let set = LexiconSet::load_paths(&[dir.path().to_path_buf()]).unwrap();
+    let c = Classifier::build(&set, Levels::default()).unwrap();
+    let found = |text: &str| c.classify(text, Some("en")).evidence.iter().map(|e| e.text.clone()).collect::<Vec<_>>();
+    assert_eq!(found("I will strangel them."), ["strangel"], "a swap is corrected; evidence shows it as written");
+    assert_eq!(found("I will STRANGLE them."), ["STRANGLE"]);
+    assert_eq!(found("I will strngle them."), ["strngle"], "an inner letter dropped");
+    assert!(found("What a strange day.").is_empty(), "'strange' drops a letter of 'strangle' but is a word");
+    assert!(c.classify("I will strangel them.", Some("fr")).evidence.is_empty(), "English typos only in English");
 }

@@ -155,12 +155,12 @@ fn product(a: &[Spelling], b: &[Spelling]) -> Option<Vec<Spelling>> {
 }
 
 /// One-typo misspellings of a single word (no space in it): every swap of two neighbouring
-/// letters after the first (words of 5+ letters), every drop of one letter strictly inside
+/// letters after the first (words of 4+ letters), every drop of one letter strictly inside
 /// (6+ letters). The first letter always stays, which keeps most real words out ("black" never
 /// becomes "back"); the caller also drops variants that are words of some lexicon.
 pub fn typo_variants(word: &str) -> Vec<String> {
     let chars: Vec<char> = word.chars().collect();
-    if chars.iter().any(|c| !c.is_alphabetic()) || chars.len() < 5 {
+    if chars.iter().any(|c| !c.is_alphabetic()) || chars.len() < 4 {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -246,7 +246,8 @@ mod tests {
             assert_eq!(v.contains(&typo.to_string()), typo != "trhea", "{typo}");
         }
         assert!(!v.iter().any(|t| !t.starts_with('t')));
-        assert!(typo_variants("kill").is_empty(), "short words have too many real neighbours");
+        assert!(typo_variants("war").is_empty(), "short words have too many real neighbours");
+        assert!(typo_variants("kill").contains(&"klil".to_string()));
         assert!(typo_variants("kill them").is_empty(), "single words only");
         assert!(!typo_variants("black").contains(&"back".to_string()));
     }

@@ -20,6 +20,7 @@ pub mod examples;
 pub mod expand;
 pub mod normalize;
 pub mod score;
+pub mod spelling;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -158,6 +159,8 @@ pub struct Classifier {
     regexes: Vec<(Regex, usize)>,
     rules: Vec<CompiledRule>,
     levels: Levels,
+    /// One-typo corrections of the literal view, for lexicons with `typos = true`.
+    speller: spelling::Speller,
 }
 
 impl Classifier {
@@ -181,7 +184,7 @@ impl Classifier {
             })
             .collect();
         let cat_index = |name: &str| categories.iter().position(|c| c.name == name);
-        let mut b = Builder::default();
+        let mut b = Builder { dictionaries: set.dictionaries.clone(), ..Builder::default() };
         for lex in &set.lexicons {
             let li = b.lexicons.len();
             b.lexicons.push(LexiconInfo {
@@ -291,7 +294,10 @@ impl Classifier {
 
     /// Every term hit in `text`, in text order, with `sentence` left at 0 for the caller.
     fn find_hits(&self, text: &str, lang: Option<&str>) -> Vec<Hit> {
-        let norm = normalize(text, false);
+        let mut norm = normalize(text, false);
+        if let Some(corrected) = self.speller.correct(&norm, lang) {
+            norm = corrected;
+        }
         let mut hits = Vec::new();
         let mut push = |term: usize, view: &Normalized, start: usize, end: usize| {
             let (os, oe) = view.original_range(start, end);
@@ -635,8 +641,10 @@ struct Builder {
     patterns: Vec<String>,
     pattern_ids: HashMap<String, usize>,
     literal_terms: Vec<Vec<usize>>,
-    /// Misspellings of typo-tolerant terms, added in `finish` unless they are real patterns.
-    typo_patterns: Vec<(String, usize)>,
+    /// Words of the lexicons, for one-typo corrections (see [`spelling`]).
+    speller: spelling::Speller,
+    /// Correctly spelt words per language (the lexicons' `dictionary` files).
+    dictionaries: HashMap<String, std::collections::HashSet<String>>,
     regex_sources: Vec<String>,
     regexes: Vec<(Regex, usize)>,
     rules: Vec<CompiledRule>,
@@ -666,9 +674,7 @@ impl Builder {
             }
             term.stem = stem;
             term.boundaries = !pattern.chars().any(is_unspaced_script);
-            if typos && !stem {
-                self.typo_patterns.extend(expand::typo_variants(&pattern).into_iter().map(|v| (v, ti)));
-            }
+            self.learn_words(lexicon, &pattern, typos && !stem);
             self.add_pattern(pattern, ti);
         } else if let Some(source) = &t.spec.regex {
             term.boundaries = !source.chars().any(is_unspaced_script);
@@ -678,9 +684,7 @@ impl Builder {
             // confirmed by the regex itself.
             if let Some(spellings) = expand::literal_expansions(source) {
                 for s in spellings {
-                    if typos {
-                        self.typo_patterns.extend(expand::typo_variants(&s).into_iter().map(|v| (v, ti)));
-                    }
+                    self.learn_words(lexicon, &s, typos);
                     self.add_pattern(s, ti);
                 }
             } else {
@@ -697,6 +701,15 @@ impl Builder {
             }
         }
         self.terms.push(term);
+    }
+
+    /// Let the speller know the words of a pattern of `lexicon` (universal lexicons teach
+    /// no language's vocabulary).
+    fn learn_words(&mut self, lexicon: usize, pattern: &str, tolerant: bool) {
+        let info = &self.lexicons[lexicon];
+        if !info.universal {
+            self.speller.add_pattern(&info.language, pattern, tolerant);
+        }
     }
 
     /// Make `pattern` (normalised) one of the automaton's, standing for term `ti`.
@@ -716,13 +729,7 @@ impl Builder {
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
-        // A misspelling that some lexicon spells as a word of its own is that word, not a typo.
-        let exact = self.patterns.len();
-        for (variant, ti) in std::mem::take(&mut self.typo_patterns) {
-            if self.pattern_ids.get(&variant).is_none_or(|&pi| pi >= exact) {
-                self.add_pattern(variant, ti);
-            }
-        }
+        self.speller.finish(&self.dictionaries);
         let literals =
             AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.patterns).map_err(|e| {
                 vec![FileError::whole(
@@ -760,6 +767,7 @@ impl Builder {
             regexes: self.regexes,
             rules: self.rules,
             levels,
+            speller: self.speller,
         })
     }
 }

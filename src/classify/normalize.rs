@@ -38,6 +38,32 @@ impl Normalized {
     pub fn original_start(&self, pos: usize) -> usize {
         self.src_start[pos] as usize
     }
+
+    /// The text with some ranges rewritten (increasing, disjoint, on character boundaries):
+    /// every byte of a replacement maps back to the whole original span of what it replaces,
+    /// so evidence found in a corrected word points at the word as the author wrote it.
+    pub fn with_replacements(&self, edits: &[(std::ops::Range<usize>, String)]) -> Normalized {
+        let mut out = Normalized {
+            text: String::with_capacity(self.text.len() + 16),
+            src_start: Vec::with_capacity(self.src_start.len() + 16),
+            src_end: Vec::with_capacity(self.src_end.len() + 16),
+        };
+        let mut at = 0;
+        for (range, replacement) in edits {
+            out.text.push_str(&self.text[at..range.start]);
+            out.src_start.extend_from_slice(&self.src_start[at..range.start]);
+            out.src_end.extend_from_slice(&self.src_end[at..range.start]);
+            let (start, end) = self.original_range(range.start, range.end);
+            out.text.push_str(replacement);
+            out.src_start.extend(std::iter::repeat_n(start as u32, replacement.len()));
+            out.src_end.extend(std::iter::repeat_n(end as u32, replacement.len()));
+            at = range.end;
+        }
+        out.text.push_str(&self.text[at..]);
+        out.src_start.extend_from_slice(&self.src_start[at..]);
+        out.src_end.extend_from_slice(&self.src_end[at..]);
+        out
+    }
 }
 
 /// Normalise `input` for literal terms: words separated by single spaces, punctuation gone.

@@ -50,6 +50,11 @@ pub struct LexiconMeta {
     /// added. For languages with settled spelling where evasion by typo is common.
     #[serde(default)]
     pub typos: bool,
+    /// Correctly spelt words of the language, one per line, relative to this file: a word in
+    /// it is never taken for a misspelling ("three" is not a typo of "there"). Required with
+    /// `typos`.
+    #[serde(default)]
+    pub dictionary: Option<PathBuf>,
 }
 
 /// `[[term]]` as written.
@@ -185,6 +190,8 @@ pub struct LexiconSet {
     pub categories: Categories,
     /// The lexicons, in load order (sorted paths).
     pub lexicons: Vec<Lexicon>,
+    /// Correctly spelt words per language, from the lexicons' `dictionary` files.
+    pub dictionaries: HashMap<String, HashSet<String>>,
 }
 
 impl LexiconSet {
@@ -203,7 +210,8 @@ impl LexiconSet {
                 Err(mut e) => errors.append(&mut e),
             }
         }
-        let set = LexiconSet { categories, lexicons };
+        let dictionaries = load_dictionaries(&lexicons, &mut errors);
+        let set = LexiconSet { categories, lexicons, dictionaries };
         errors.extend(set.check_references());
         if errors.is_empty() { Ok(set) } else { Err(errors) }
     }
@@ -373,6 +381,38 @@ pub fn load_file(path: &Path, categories: &Categories) -> Result<Lexicon, Vec<Fi
         errors.push(FileError::whole(path, "[lexicon] id and language must not be empty"));
     }
     if errors.is_empty() { Ok(Lexicon { meta: parsed.meta, path: parsed.path, terms, rules }) } else { Err(errors) }
+}
+
+/// Read each language's `dictionary` files once; `typos = true` without one is an error.
+pub(crate) fn load_dictionaries(lexicons: &[Lexicon], errors: &mut Vec<FileError>) -> HashMap<String, HashSet<String>> {
+    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut read: HashSet<PathBuf> = HashSet::new();
+    for lex in lexicons {
+        let Some(file) = &lex.meta.dictionary else { continue };
+        let path = lex.path.parent().unwrap_or(Path::new(".")).join(file);
+        if !read.insert(path.clone()) {
+            continue;
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(text) => out
+                .entry(lex.meta.language.clone())
+                .or_default()
+                .extend(text.lines().map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty())),
+            Err(e) => {
+                errors.push(FileError::whole(&lex.path, format!("dictionary {}: cannot read it: {e}", path.display())))
+            }
+        }
+    }
+    for lex in lexicons.iter().filter(|l| l.meta.typos && !out.contains_key(&l.meta.language)) {
+        errors.push(FileError::whole(
+            &lex.path,
+            format!(
+                "typos = true needs a dictionary of correctly spelt {} words (dictionary = \"words.txt\")",
+                lex.meta.language
+            ),
+        ));
+    }
+    out
 }
 
 /// Why one term or rule is not valid on its own (its references are checked with the set).

@@ -318,7 +318,10 @@ pub fn check_entries(categories: Categories, parsed: Vec<ParsedLexicon>) -> (Lex
         }
         lexicons.push(Lexicon { meta: p.meta, path: p.path, terms, rules });
     }
-    (LexiconSet { categories, lexicons }, diagnostics)
+    let mut errors = Vec::new();
+    let dictionaries = crate::lexicon::load_dictionaries(&lexicons, &mut errors);
+    diagnostics.extend(errors.iter().map(|e| Diagnostic::file(&e.path, Code::BadLexicon, e.message.clone())));
+    (LexiconSet { categories, lexicons, dictionaries }, diagnostics)
 }
 
 fn entry_code(e: &EntryError) -> Code {
