@@ -214,18 +214,21 @@ fn a_broken_lexicon_keeps_the_old_one_running_and_shows_on_healthz() {
 
         let broken = lexicons.join("en/broken.toml");
         std::fs::write(&broken, "[lexicon]\nid = \"broken\"\nlanguage = \"en\"\n\n[[term]]\nmatch = \"x\"\ncategory = \"no_such_category\"\n").unwrap();
+        // Wait for the reload error itself: on a loaded machine a cycle can fail for a moment
+        // too (also "degraded"), which is not what this test is about.
         wait_for("the reload error", Duration::from_secs(120), || async {
-            json(&format!("{base}/healthz")).await["status"] == "degraded"
+            json(&format!("{base}/healthz")).await["pipelines"][0]["reload_error"].is_string()
         })
         .await;
         let health = json(&format!("{base}/healthz")).await;
+        assert_eq!(health["status"], "degraded", "{health}");
         let error = health["pipelines"][0]["reload_error"].as_str().unwrap();
         assert!(error.contains("broken.toml"), "{error}");
         assert_eq!(json(&format!("{base}/api/search?q=machetes")).await["total"], 1, "still serving");
 
         std::fs::remove_file(&broken).unwrap();
         wait_for("a good reload", Duration::from_secs(120), || async {
-            json(&format!("{base}/healthz")).await["status"] == "ok"
+            json(&format!("{base}/healthz")).await["pipelines"][0]["reload_error"].is_null()
         })
         .await;
         assert!(json(&format!("{base}/healthz")).await["pipelines"][0]["last_reload"].is_string());
@@ -368,7 +371,11 @@ fn a_webhook_added_to_a_running_desk_starts_at_the_newest_alert_unless_replay_fr
         ));
         std::fs::write(&pipeline, text).unwrap();
         wait_for("the reload", Duration::from_secs(120), || async {
-            json(&format!("{base}/healthz")).await["pipelines"][0]["last_reload"].is_string()
+            let health = json(&format!("{base}/healthz")).await;
+            if let Some(e) = health["pipelines"][0]["reload_error"].as_str() {
+                eprintln!("reload error (retried at the next check): {e}");
+            }
+            health["pipelines"][0]["last_reload"].is_string()
         })
         .await;
         std::fs::write(feeds.join("a.xml"), rss("Lakeside Herald", &[item(1), item(2)])).unwrap();

@@ -36,9 +36,11 @@ pub(super) async fn reload_loop(handles: Vec<Arc<PipelineHandle>>, every: Durati
         for (h, print) in handles.iter().zip(prints.iter_mut()) {
             let now = fingerprint(&h.path, &h.current());
             if forced || now != *print {
+                // The print taken before reading the files: a file still being written while
+                // the reload read it shows as a change at the next check and reloads again
+                // (so does a new lexicon folder, once), never as a reload that saw half a file.
                 *print = now;
                 reload(h).await;
-                *print = fingerprint(&h.path, &h.current());
             }
         }
     }
