@@ -184,7 +184,7 @@ impl Classifier {
             })
             .collect();
         let cat_index = |name: &str| categories.iter().position(|c| c.name == name);
-        let mut b = Builder { dictionaries: set.dictionaries.clone(), ..Builder::default() };
+        let mut b = Builder::default();
         for lex in &set.lexicons {
             let li = b.lexicons.len();
             b.lexicons.push(LexiconInfo {
@@ -212,6 +212,7 @@ impl Classifier {
                 });
             }
         }
+        b.speller.finish(&set.dictionaries);
         b.finish(categories, levels)
     }
 
@@ -643,8 +644,6 @@ struct Builder {
     literal_terms: Vec<Vec<usize>>,
     /// Words of the lexicons, for one-typo corrections (see [`spelling`]).
     speller: spelling::Speller,
-    /// Correctly spelt words per language (the lexicons' `dictionary` files).
-    dictionaries: HashMap<String, std::collections::HashSet<String>>,
     regex_sources: Vec<String>,
     regexes: Vec<(Regex, usize)>,
     rules: Vec<CompiledRule>,
@@ -725,11 +724,11 @@ impl Builder {
         }
     }
 
-    fn finish(mut self, categories: Vec<CategoryInfo>, levels: Levels) -> Result<Classifier, Vec<FileError>> {
+    fn finish(self, categories: Vec<CategoryInfo>, levels: Levels) -> Result<Classifier, Vec<FileError>> {
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
-        self.speller.finish(&self.dictionaries);
+
         let literals =
             AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.patterns).map_err(|e| {
                 vec![FileError::whole(

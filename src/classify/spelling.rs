@@ -15,6 +15,7 @@
 //! Corrections keep the map to the original text, so evidence shows the words as written.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::expand::typo_variants;
 use super::normalize::Normalized;
@@ -24,10 +25,19 @@ use super::normalize::Normalized;
 struct Language {
     /// Every word of every pattern of the language's lexicons.
     known: HashSet<String>,
+    /// Correctly spelt words of the language (the lexicons' `dictionary`).
+    dictionary: Option<Arc<HashSet<String>>>,
     /// Words of typo-tolerant lexicons: the ones worth correcting towards.
     tolerant: HashSet<String>,
     /// Misspelling → word.
     fixes: HashMap<String, String>,
+}
+
+impl Language {
+    /// A word of a lexicon or of the dictionary: correctly spelt.
+    fn knows(&self, word: &str) -> bool {
+        self.known.contains(word) || self.dictionary.as_ref().is_some_and(|d| d.contains(word))
+    }
 }
 
 /// Word-level corrections, per lexicon language.
@@ -59,15 +69,13 @@ impl Speller {
 
     /// Compute the misspellings once every pattern is in. `dictionaries` holds correctly spelt
     /// words per language: they are never corrected, split, or produced as misspellings.
-    pub fn finish(&mut self, dictionaries: &HashMap<String, HashSet<String>>) {
+    pub fn finish(&mut self, dictionaries: &HashMap<String, Arc<HashSet<String>>>) {
         for (code, lang) in self.languages.iter_mut() {
-            if let Some(words) = dictionaries.get(code) {
-                lang.known.extend(words.iter().cloned());
-            }
+            lang.dictionary = dictionaries.get(code).cloned();
             let mut fixes: HashMap<String, Option<String>> = HashMap::new();
             for word in &lang.tolerant {
                 for variant in typo_variants(word) {
-                    if lang.known.contains(&variant) {
+                    if lang.knows(&variant) {
                         continue;
                     }
                     fixes
@@ -105,13 +113,17 @@ impl Speller {
         for word in norm.text.split(' ') {
             let range = start..start + word.len();
             start = range.end + 1;
-            if word.chars().count() < 4 || !word.chars().all(char::is_alphabetic) {
+            // Cheapest checks first: most words are too short to split and are no misspelling.
+            let could_split = word.len() >= 2 + SPLIT_MIN + 1;
+            let fix = languages.iter().find_map(|l| l.fixes.get(word));
+            if word.len() < 4
+                || (fix.is_none() && !could_split)
+                || !word.chars().all(char::is_alphabetic)
+                || languages.iter().any(|l| l.knows(word))
+            {
                 continue;
             }
-            if languages.iter().any(|l| l.known.contains(word)) {
-                continue;
-            }
-            let fixed = languages.iter().find_map(|l| l.fixes.get(word).cloned().or_else(|| split(l, word)));
+            let fixed = fix.cloned().or_else(|| languages.iter().find_map(|l| split(l, word)));
             if let Some(fixed) = fixed {
                 edits.push((range, fixed));
             }
@@ -126,7 +138,7 @@ fn split(lang: &Language, word: &str) -> Option<String> {
     let mut best: Option<(usize, usize)> = None;
     for (i, _) in word.char_indices().skip(2) {
         let (left, right) = word.split_at(i);
-        if right.chars().count() < 2 || !lang.known.contains(left) || !lang.known.contains(right) {
+        if right.chars().count() < 2 || !lang.knows(left) || !lang.knows(right) {
             continue;
         }
         let (short, long) = if left.len() <= right.len() { (left, right) } else { (right, left) };
@@ -154,7 +166,7 @@ mod tests {
         }
         s.add_pattern("en", "heat wave", false);
         let dictionary = ["establishment", "three", "there"].map(String::from).into_iter().collect();
-        s.finish(&HashMap::from([("en".to_string(), dictionary)]));
+        s.finish(&HashMap::from([("en".to_string(), Arc::new(dictionary))]));
         s
     }
 

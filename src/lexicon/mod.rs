@@ -190,8 +190,9 @@ pub struct LexiconSet {
     pub categories: Categories,
     /// The lexicons, in load order (sorted paths).
     pub lexicons: Vec<Lexicon>,
-    /// Correctly spelt words per language, from the lexicons' `dictionary` files.
-    pub dictionaries: HashMap<String, HashSet<String>>,
+    /// Correctly spelt words per language, from the lexicons' `dictionary` files (shared, not
+    /// copied, by every classifier built from the set).
+    pub dictionaries: HashMap<String, std::sync::Arc<HashSet<String>>>,
 }
 
 impl LexiconSet {
@@ -384,7 +385,10 @@ pub fn load_file(path: &Path, categories: &Categories) -> Result<Lexicon, Vec<Fi
 }
 
 /// Read each language's `dictionary` files once; `typos = true` without one is an error.
-pub(crate) fn load_dictionaries(lexicons: &[Lexicon], errors: &mut Vec<FileError>) -> HashMap<String, HashSet<String>> {
+pub(crate) fn load_dictionaries(
+    lexicons: &[Lexicon],
+    errors: &mut Vec<FileError>,
+) -> HashMap<String, std::sync::Arc<HashSet<String>>> {
     let mut out: HashMap<String, HashSet<String>> = HashMap::new();
     let mut read: HashSet<PathBuf> = HashSet::new();
     for lex in lexicons {
@@ -412,7 +416,7 @@ pub(crate) fn load_dictionaries(lexicons: &[Lexicon], errors: &mut Vec<FileError
             ),
         ));
     }
-    out
+    out.into_iter().map(|(lang, words)| (lang, std::sync::Arc::new(words))).collect()
 }
 
 /// Why one term or rule is not valid on its own (its references are checked with the set).
