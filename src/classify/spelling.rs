@@ -114,7 +114,7 @@ impl Speller {
             let range = start..start + word.len();
             start = range.end + 1;
             // Cheapest checks first: most words are too short to split and are no misspelling.
-            let could_split = word.len() >= 2 + SPLIT_MIN + 1;
+            let could_split = word.len() > 2 + SPLIT_MIN;
             let fix = languages.iter().find_map(|l| l.fixes.get(word));
             if word.len() < 4
                 || (fix.is_none() && !could_split)
