@@ -22,7 +22,7 @@ pub mod normalize;
 pub mod score;
 pub mod spelling;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -350,8 +350,12 @@ impl Classifier {
     /// frame ("isn't it obvious that") or a derogation ("aren't worth shit", "have no right
     /// to live"), where the negation is the insult. A negation inside a violence or call term
     /// still negates ("不应该杀害" is "should not kill").
-    fn inside_longer_term(&self, h: &Hit, hits: &[Hit]) -> bool {
-        hits.iter().any(|o| {
+    fn inside_longer_term(&self, i: usize, hits: &[Hit]) -> bool {
+        let h = &hits[i];
+        // Hits are in text order: a covering hit starts at or before `h`, and no term spans
+        // more than a few hundred bytes, so look back only that far.
+        let upto = i + hits[i..].iter().take_while(|o| o.orig.start == h.orig.start).count();
+        hits[..upto].iter().rev().take_while(|o| o.orig.start + 512 >= h.orig.start).any(|o| {
             let category = &self.categories[self.terms[o.term].category];
             let owns_negation = category.role == Role::OtherCue || category.name == DEROGATION;
             owns_negation && o.orig.start <= h.orig.start && h.orig.end <= o.orig.end && o.orig.len() > h.orig.len()
@@ -373,8 +377,10 @@ impl Classifier {
             text[start..r.orig.start].split_whitespace().count() < REFERENCE_REACH
         };
         let mut resolved = Vec::new();
-        for r in hits.iter().filter(|h| self.role_of(h.term) == Role::Reference) {
-            let antecedent = hits.iter().rfind(|g| {
+        for (i, r) in hits.iter().enumerate().filter(|(_, h)| self.role_of(h.term) == Role::Reference) {
+            // Hits are in text order: look back over this sentence and the one before only.
+            let reach = hits[..i].iter().rev().take_while(|g| g.sentence + 1 >= r.sentence);
+            let antecedent = reach.into_iter().find(|g| {
                 is_group(g)
                     && g.orig.end <= r.orig.start
                     && (g.sentence == r.sentence
@@ -420,9 +426,11 @@ impl Classifier {
     fn speech(&self, cues: &Cues, layout: &Layout, orig: &Range<usize>, sentence: usize, token: usize) -> Speech {
         if cues.condemnation.contains(&sentence) {
             Speech::Condemned
-        } else if cues.negation.iter().any(|&(s, t, end)| {
-            s == sentence && t < token && token - t <= NEGATION_REACH && !layout.clause_break_between(end, orig.start)
-        }) {
+        } else if cues
+            .negations(sentence)
+            .iter()
+            .any(|&(t, end)| t < token && token - t <= NEGATION_REACH && !layout.clause_break_between(end, orig.start))
+        {
             Speech::Negated
         } else if layout.is_quoted(orig) || cues.reporting.contains(&sentence) {
             Speech::Reported
@@ -496,13 +504,13 @@ impl Classifier {
         lang: Option<&str>,
         out: &mut Vec<Evidence>,
     ) {
+        // Hits are in text order, so each sentence's signals are one run.
         let signals: Vec<&Hit> = hits.iter().filter(|h| self.role_of(h.term) == Role::Signal).collect();
-        let mut sentences: Vec<usize> = signals.iter().map(|h| h.sentence).collect();
-        sentences.dedup();
+        let by_sentence: Vec<&[&Hit]> = signals.chunk_by(|a, b| a.sentence == b.sentence).collect();
         for rule in self.rules.iter().filter(|r| self.applies(r.lexicon, lang)) {
-            for &s in &sentences {
-                let in_sentence: Vec<&Hit> = signals.iter().copied().filter(|h| h.sentence == s).collect();
-                let Some(parts) = self.rule_match(rule, &in_sentence) else { continue };
+            for in_sentence in &by_sentence {
+                let s = in_sentence[0].sentence;
+                let Some(parts) = self.rule_match(rule, in_sentence) else { continue };
                 let start = parts.iter().map(|h| h.orig.start).min().unwrap_or(0);
                 let end = parts.iter().map(|h| h.orig.end).max().unwrap_or(0);
                 let first_token = parts.iter().map(|h| h.token).min().unwrap_or(0);
@@ -564,32 +572,43 @@ impl Classifier {
 /// Context cues found in one text, by sentence.
 #[derive(Debug, Default)]
 struct Cues {
-    reporting: Vec<usize>,
-    condemnation: Vec<usize>,
-    /// (sentence, token, original end offset) of each negation cue.
-    negation: Vec<(usize, usize, usize)>,
+    /// Sentences with a reporting cue.
+    reporting: HashSet<usize>,
+    /// Sentences with a condemnation cue.
+    condemnation: HashSet<usize>,
+    /// Per sentence, (token, original end offset) of each negation cue.
+    negation: HashMap<usize, Vec<(usize, usize)>>,
     /// (sentence, category) of every cue, for `unless`.
-    all: Vec<(usize, usize)>,
+    all: HashSet<(usize, usize)>,
 }
 
 impl Cues {
     fn collect(c: &Classifier, hits: &[Hit]) -> Self {
         let mut cues = Cues::default();
-        for h in hits {
+        for (i, h) in hits.iter().enumerate() {
             let category = c.terms[h.term].category;
             match c.categories[category].role {
                 Role::Signal => continue,
-                Role::Reporting => cues.reporting.push(h.sentence),
-                Role::Condemnation => cues.condemnation.push(h.sentence),
+                Role::Reporting => {
+                    cues.reporting.insert(h.sentence);
+                }
+                Role::Condemnation => {
+                    cues.condemnation.insert(h.sentence);
+                }
                 // A negation spelled inside a longer term is that term's own meaning ("aren't
                 // worth shit", "isn't it obvious that"), not a negation of what follows.
-                Role::Negation if c.inside_longer_term(h, hits) => continue,
-                Role::Negation => cues.negation.push((h.sentence, h.token, h.orig.end)),
+                Role::Negation if c.inside_longer_term(i, hits) => continue,
+                Role::Negation => cues.negation.entry(h.sentence).or_default().push((h.token, h.orig.end)),
                 Role::Reference | Role::OtherCue => {}
             }
-            cues.all.push((h.sentence, category));
+            cues.all.insert((h.sentence, category));
         }
         cues
+    }
+
+    /// Negation cues of one sentence.
+    fn negations(&self, sentence: usize) -> &[(usize, usize)] {
+        self.negation.get(&sentence).map_or(&[], Vec::as_slice)
     }
 
     /// Whether one of the rule's `unless` cues voids it: anywhere in the sentence, except
@@ -597,7 +616,7 @@ impl Cues {
     fn voids(&self, rule: &CompiledRule, sentence: usize, first: usize, last: usize, cats: &[CategoryInfo]) -> bool {
         rule.unless.iter().any(|&u| {
             if cats[u].role == Role::Negation {
-                self.negation.iter().any(|&(s, t, _)| s == sentence && t + NEGATION_REACH >= first && t <= last)
+                self.negations(sentence).iter().any(|&(t, _)| t + NEGATION_REACH >= first && t <= last)
             } else {
                 self.all.contains(&(sentence, u))
             }
