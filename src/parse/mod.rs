@@ -156,7 +156,43 @@ fn read_feed(text: &str, base: Option<&str>) -> Result<feed_rs::model::Feed, Par
         .timestamp_parser(dates::parse_lenient)
         .build()
         .parse(text.as_bytes())
-        .map_err(|e| ParseError::Invalid(e.to_string()))
+        .map_err(|e| match e {
+            feed_rs::parser::ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot) => {
+                ParseError::Invalid(missing_root(text))
+            }
+            e => ParseError::Invalid(e.to_string()),
+        })
+}
+
+/// What is wrong when feed-rs finds no feed root. It says "no root element" alike for a
+/// document that has a root it does not know, an `<rss>` without its `<channel>`, and one
+/// that is neither XML nor JSON — and a monitor reading the feed's status needs to know
+/// which, so say what the document actually holds.
+fn missing_root(text: &str) -> String {
+    let mut rest = text.trim_start();
+    // Skip the XML declaration, comments, processing instructions and the doctype.
+    while let Some(after) = rest.strip_prefix("<?").or_else(|| rest.strip_prefix("<!")) {
+        let end =
+            if after.starts_with("--") { after.find("-->").map(|e| e + 3) } else { after.find('>').map(|e| e + 1) };
+        let Some(end) = end else { break };
+        rest = after[end..].trim_start();
+    }
+    let Some(tag) = rest.strip_prefix('<') else {
+        return if rest.starts_with('{') {
+            "a JSON document that is not a JSON Feed".into()
+        } else {
+            "neither XML nor JSON".into()
+        };
+    };
+    let name: String = tag.chars().take_while(|c| !c.is_whitespace() && !matches!(c, '>' | '/')).take(64).collect();
+    let local = name.rsplit(':').next().unwrap_or_default();
+    if local == "rss" && !text.contains("<channel") {
+        return "an <rss> document without a <channel> element".into();
+    }
+    if name.is_empty() {
+        return "no root element".into();
+    }
+    format!("the root element is <{name}>, not <rss>, <feed> or <rdf:RDF>")
 }
 
 /// XML 1.0 forbids C0 control characters other than tab, newline and return; some feeds
@@ -284,7 +320,13 @@ mod tests {
         let now = Utc::now();
         assert_eq!(parse_feed(b"  ", &feed(), now, 10).unwrap_err(), ParseError::Empty);
         assert_eq!(parse_feed(b"<!DOCTYPE html><html></html>", &feed(), now, 10).unwrap_err(), ParseError::Html);
-        assert!(matches!(parse_feed(b"<foo/>", &feed(), now, 10).unwrap_err(), ParseError::Invalid(_)));
+        let e = parse_feed(b"<?xml version=\"1.0\"?><!-- x --><foo/>", &feed(), now, 10).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "not a readable RSS, Atom or JSON feed: the root element is <foo>, not <rss>, <feed> or <rdf:RDF>"
+        );
+        let e = parse_feed(b"<rss version=\"2.0\"><item><title>t</title></item></rss>", &feed(), now, 10).unwrap_err();
+        assert!(e.to_string().ends_with("an <rss> document without a <channel> element"), "{e}");
         let page = br#"<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head></html>"#;
         let doc = Document { body: page, url: Some("https://n.example/news/"), ..Document::default() };
         let e = parse_document(&doc, &feed(), now, Limits::default()).unwrap_err();
