@@ -184,7 +184,9 @@ impl Classifier {
             })
             .collect();
         let cat_index = |name: &str| categories.iter().position(|c| c.name == name);
-        let mut b = Builder::default();
+        // Only languages with a typo-tolerant lexicon need their vocabulary collected.
+        let typo_languages = set.lexicons.iter().filter(|l| l.meta.typos).map(|l| l.meta.language.clone()).collect();
+        let mut b = Builder { typo_languages, ..Builder::default() };
         for lex in &set.lexicons {
             let li = b.lexicons.len();
             b.lexicons.push(LexiconInfo {
@@ -249,10 +251,15 @@ impl Classifier {
             let speech = self.speech(&cues, &layout, &h.orig, h.sentence, h.token);
             evidence.push(self.term_evidence(text, &layout, h, speech));
         }
-        let mut rule_hits = hits.clone();
-        rule_hits.extend(self.resolve_references(text, &layout, &hits, &cues));
-        rule_hits.sort_by_key(|h| (h.orig.start, h.orig.end));
-        self.fire_rules(text, &layout, &rule_hits, &cues, lang, &mut evidence);
+        let resolved = self.resolve_references(text, &layout, &hits, &cues);
+        if resolved.is_empty() {
+            self.fire_rules(text, &layout, &hits, &cues, lang, &mut evidence);
+        } else {
+            let mut rule_hits = hits.clone();
+            rule_hits.extend(resolved);
+            rule_hits.sort_by_key(|h| (h.orig.start, h.orig.end));
+            self.fire_rules(text, &layout, &rule_hits, &cues, lang, &mut evidence);
+        }
         evidence.sort_by_key(|e| (e.start, e.kind == EvidenceKind::Term, e.end));
         score::assess(evidence, &self.levels, |name| {
             let c = self.categories.iter().find(|c| c.name == name);
@@ -663,6 +670,8 @@ struct Builder {
     literal_terms: Vec<Vec<usize>>,
     /// Words of the lexicons, for one-typo corrections (see [`spelling`]).
     speller: spelling::Speller,
+    /// Languages that have a lexicon with `typos = true`.
+    typo_languages: HashSet<String>,
     regex_sources: Vec<String>,
     regexes: Vec<(Regex, usize)>,
     rules: Vec<CompiledRule>,
@@ -721,11 +730,11 @@ impl Builder {
         self.terms.push(term);
     }
 
-    /// Let the speller know the words of a pattern of `lexicon` (universal lexicons teach
-    /// no language's vocabulary).
+    /// Let the speller know the words of a pattern of `lexicon`, if its language has a
+    /// typo-tolerant lexicon (universal lexicons teach no language's vocabulary).
     fn learn_words(&mut self, lexicon: usize, pattern: &str, tolerant: bool) {
         let info = &self.lexicons[lexicon];
-        if !info.universal {
+        if !info.universal && self.typo_languages.contains(&info.language) {
             self.speller.add_pattern(&info.language, pattern, tolerant);
         }
     }

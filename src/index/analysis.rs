@@ -191,13 +191,13 @@ impl TokenStream for ScriptTokenStream<'_> {
     fn advance(&mut self) -> bool {
         self.token.text.clear();
         self.token.position = self.token.position.wrapping_add(1);
-        if let Some(prev) = self.run.take() {
-            if let Some(c) = self.next_char(self.pos).filter(|c| is_unspaced(*c)) {
-                let end = self.pos + c.len_utf8();
-                self.run = Some(self.pos);
-                self.pos = end;
-                return self.emit(prev, end);
-            }
+        if let Some(prev) = self.run.take()
+            && let Some(c) = self.next_char(self.pos).filter(|c| is_unspaced(*c))
+        {
+            let end = self.pos + c.len_utf8();
+            self.run = Some(self.pos);
+            self.pos = end;
+            return self.emit(prev, end);
         }
         while let Some(c) = self.next_char(self.pos) {
             let start = self.pos;

@@ -50,10 +50,10 @@ impl SearchRequest {
     /// `filters` with `lang` and `min_level` folded in.
     pub fn effective_filters(&self) -> Filters {
         let mut f = self.filters.clone();
-        if let Some(lang) = &self.lang {
-            if !f.langs.iter().any(|l| l.eq_ignore_ascii_case(lang)) {
-                f.langs.push(lang.clone());
-            }
+        if let Some(lang) = &self.lang
+            && !f.langs.iter().any(|l| l.eq_ignore_ascii_case(lang))
+        {
+            f.langs.push(lang.clone());
         }
         f.min_level = f.min_level.max(self.min_level);
         f

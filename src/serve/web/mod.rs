@@ -84,10 +84,11 @@ const FACETS_TTL: Duration = Duration::from_secs(60);
 impl PageCache {
     fn facets(&self, h: &PipelineHandle) -> Result<Arc<Facets>, ApiError> {
         let generation = h.index_generation();
-        if let Some((g, at, f)) = self.facets.lock().expect("facets lock").get(&h.name) {
-            if *g == generation && at.elapsed() < FACETS_TTL {
-                return Ok(f.clone());
-            }
+        if let Some((g, at, f)) = self.facets.lock().expect("facets lock").get(&h.name)
+            && *g == generation
+            && at.elapsed() < FACETS_TTL
+        {
+            return Ok(f.clone());
         }
         let f = Arc::new(crate::query::facets::facets(&h.index)?);
         self.facets.lock().expect("facets lock").insert(h.name.clone(), (generation, Instant::now(), f.clone()));
@@ -98,10 +99,10 @@ impl PageCache {
     /// reload may bring new ones); empty when they cannot be read (the page then shows names
     /// only). Reads files: call on the blocking pool.
     fn categories(&self, h: &PipelineHandle) -> Arc<Descriptions> {
-        if let Some((at, d)) = self.categories.lock().expect("categories lock").get(&h.name) {
-            if at.elapsed() < FACETS_TTL {
-                return d.clone();
-            }
+        if let Some((at, d)) = self.categories.lock().expect("categories lock").get(&h.name)
+            && at.elapsed() < FACETS_TTL
+        {
+            return d.clone();
         }
         let paths = h.current().config.pipeline.lexicons.clone();
         let read: Descriptions = crate::lexicon::discover(&paths)

@@ -198,10 +198,10 @@ fn snippet(hit: &SearchHit) -> Markup {
             s < e && hit.snippet.is_char_boundary(s) && hit.snippet.is_char_boundary(e) && e <= hit.snippet.len()
         })
         .collect();
-    if ranges.is_empty() {
-        if let Some(e) = strongest(&hit.evidence) {
-            return evidence_sentence(e);
-        }
+    if ranges.is_empty()
+        && let Some(e) = strongest(&hit.evidence)
+    {
+        return evidence_sentence(e);
     }
     highlighted(&hit.snippet, &ranges, "hit")
 }
