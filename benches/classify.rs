@@ -6,7 +6,8 @@
 //!
 //! On a shared machine wall-clock numbers swing with the load. `TOCSIN_CPU=1 cargo bench
 //! --bench classify` instead prints throughput per second of this thread's own CPU time
-//! (from /proc/thread-self/schedstat), which other processes barely move.
+//! (from /proc/thread-self/schedstat), which other processes barely move. With
+//! `TOCSIN_PROFILE=N` it builds once and classifies the corpus N times, for `perf record`.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -17,7 +18,14 @@ use tocsin::config::Levels;
 use tocsin::lexicon::LexiconSet;
 
 fn main() {
-    if std::env::var_os("TOCSIN_CPU").is_some() {
+    if let Some(n) = std::env::var("TOCSIN_PROFILE").ok().and_then(|n| n.parse::<usize>().ok()) {
+        let c = classifier();
+        for _ in 0..n {
+            for (text, lang) in corpus() {
+                std::hint::black_box(c.classify(text, lang.as_deref()));
+            }
+        }
+    } else if std::env::var_os("TOCSIN_CPU").is_some() {
         cpu_report();
     } else {
         divan::main();

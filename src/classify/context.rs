@@ -4,8 +4,6 @@
 
 use std::ops::Range;
 
-use unicode_segmentation::UnicodeSegmentation;
-
 /// Sentence spans and quoted spans of one text, in original byte offsets.
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
@@ -24,24 +22,18 @@ const PAIRS: &[(char, char)] =
     &[('“', '”'), ('«', '»'), ('„', '“'), ('‚', '‘'), ('「', '」'), ('『', '』'), ('‹', '›'), ('《', '》')];
 
 impl Layout {
-    /// Analyse a text: sentences by Unicode sentence boundaries (UAX #29) and blank lines,
-    /// quotes by pairs of marks within a paragraph.
+    /// Analyse a text in one pass: sentences (see [`SentenceSplitter`]), clause punctuation,
+    /// and quotes by pairs of marks within a paragraph.
     pub fn new(text: &str) -> Self {
-        let mut sentence_starts = Vec::new();
-        for (start, _) in text.split_sentence_bound_indices() {
-            sentence_starts.push(start);
+        let mut splitter = SentenceSplitter::default();
+        let mut clause_marks = Vec::new();
+        for (i, c) in text.char_indices() {
+            splitter.feed(i, c);
+            if matches!(c, ',' | ';' | ':' | '—' | '–' | '(' | ')' | '،' | '؛' | '、' | '，' | '；' | '：') {
+                clause_marks.push(i);
+            }
         }
-        if sentence_starts.first() != Some(&0) {
-            sentence_starts.insert(0, 0);
-        }
-        let clause_marks = text
-            .char_indices()
-            .filter(|(_, c)| {
-                matches!(c, ',' | ';' | ':' | '—' | '–' | '(' | ')' | '،' | '؛' | '、' | '，' | '；' | '：')
-            })
-            .map(|(i, _)| i)
-            .collect();
-        Layout { sentence_starts, len: text.len(), quotes: quoted_spans(text), clause_marks }
+        Layout { sentence_starts: splitter.starts, len: text.len(), quotes: quoted_spans(text), clause_marks }
     }
 
     /// Index of the sentence holding byte `pos`.
@@ -66,6 +58,74 @@ impl Layout {
     pub fn is_quoted(&self, range: &Range<usize>) -> bool {
         let i = self.quotes.partition_point(|q| q.end < range.end);
         self.quotes.get(i).is_some_and(|q| q.start <= range.start && range.end <= q.end)
+    }
+}
+
+/// Sentence boundaries after the rules of Unicode's sentence segmentation (UAX #29) that
+/// matter in news, in one cheap pass (the full rules cost as much as the whole matching):
+/// - a line break ends a sentence;
+/// - `!`, `?` and the full stops of other scripts (。！？؟۔।॥።፧) end one, after any closing
+///   quotes or brackets and spaces that follow;
+/// - `.` ends one only before a space and a word that does not start in lowercase, so "U.S.
+///   troops", "3.5", "e.g. this" and "example.com" stay whole.
+#[derive(Debug)]
+struct SentenceSplitter {
+    starts: Vec<usize>,
+    state: Split,
+}
+
+/// Where the splitter stands after the characters seen so far.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Split {
+    /// Inside a sentence.
+    Text,
+    /// After a full stop (`.`), and whether spaces followed it.
+    AfterStop { spaced: bool },
+    /// After a terminator that always ends a sentence.
+    AfterTerminator,
+}
+
+impl Default for SentenceSplitter {
+    fn default() -> Self {
+        SentenceSplitter { starts: vec![0], state: Split::Text }
+    }
+}
+
+impl SentenceSplitter {
+    fn feed(&mut self, i: usize, c: char) {
+        if matches!(c, '\n' | '\r' | '\u{2029}' | '\u{0085}') {
+            // The next sentence starts after the line break.
+            self.state = Split::Text;
+            self.start_at(i + c.len_utf8());
+            return;
+        }
+        let terminator = matches!(c, '!' | '?' | '。' | '！' | '？' | '؟' | '۔' | '।' | '॥' | '።' | '፧');
+        let closing = matches!(c, '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '}' | '」' | '』');
+        self.state = match self.state {
+            _ if terminator => Split::AfterTerminator,
+            Split::Text if c == '.' => Split::AfterStop { spaced: false },
+            Split::Text => Split::Text,
+            Split::AfterStop { .. } if c == ' ' || c == '\t' => Split::AfterStop { spaced: true },
+            Split::AfterStop { spaced: false } if c == '.' || closing => Split::AfterStop { spaced: false },
+            Split::AfterStop { spaced: true } => {
+                if !c.is_lowercase() {
+                    self.start_at(i);
+                }
+                Split::Text
+            }
+            Split::AfterStop { spaced: false } => Split::Text,
+            Split::AfterTerminator if c == ' ' || c == '\t' || c == '.' || closing => Split::AfterTerminator,
+            Split::AfterTerminator => {
+                self.start_at(i);
+                Split::Text
+            }
+        };
+    }
+
+    fn start_at(&mut self, i: usize) {
+        if self.starts.last() != Some(&i) {
+            self.starts.push(i);
+        }
     }
 }
 
@@ -113,6 +173,17 @@ mod tests {
         let s = l.sentence_of(t.find("Second").unwrap());
         assert_eq!(t[l.sentence_range(s)].trim(), "Second one?");
         assert_ne!(l.sentence_of(0), l.sentence_of(t.find("First").unwrap()));
+    }
+
+    #[test]
+    fn stops_in_abbreviations_and_numbers_do_not_split() {
+        let starts = |t: &str| Layout::new(t).sentence_starts;
+        assert_eq!(starts("U.S. troops left. Then 3.5 million fled."), vec![0, 18]);
+        assert_eq!(starts("See example.com now. e.g. this one"), vec![0]);
+        assert_eq!(starts("Why? “They lied!” He left."), vec![0, 5, 22]);
+        assert_eq!(starts("他们是害虫。杀了他们！好"), vec![0, 18, 33]);
+        assert_eq!(starts("line one\nline two"), vec![0, 9]);
+        assert_eq!(starts(""), vec![0]);
     }
 
     #[test]

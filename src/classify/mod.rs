@@ -1,10 +1,12 @@
 //! The classifier: lexicons compiled once into automata, then text → [`Assessment`].
 //!
 //! Data flow for one text:
-//! 1. [`normalize`](normalize::normalize) it (case, compatibility forms, invisible characters,
-//!    punctuation runs → one space), keeping a map to original bytes;
-//! 2. find every literal term with one Aho-Corasick automaton (overlapping search) and every
-//!    regex term through a `RegexSet`, keep matches that sit on word boundaries and whose
+//! 1. [`normalize`](normalize::views) it (case, compatibility forms, invisible characters,
+//!    punctuation runs → one space), keeping a map to original bytes — in one pass, the
+//!    literal view, and when the text's language needs them a diacritic-folded view and a
+//!    regex view that keeps punctuation;
+//! 2. find every literal term word by word ([`words`]; an Aho-Corasick automaton for scripts
+//!    without spaces) and every regex term through a `RegexSet`, keep matches that sit on word boundaries and whose
 //!    lexicon's language is the text's (or is universal), then drop a match that lies inside a
 //!    longer match of the same category — leftmost-longest, but decided after the language
 //!    and boundary checks, so a longer term that cannot count never hides a shorter one;
@@ -21,6 +23,7 @@ pub mod expand;
 pub mod normalize;
 pub mod score;
 pub mod spelling;
+pub mod words;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -36,7 +39,7 @@ use crate::lexicon::categories::{
 use crate::lexicon::{LexiconSet, Origin};
 use crate::model::{Assessment, Evidence, EvidenceKind, Speech};
 use context::Layout;
-use normalize::{Normalized, is_unspaced_script, normalize, normalize_for_regex};
+use normalize::{Normalized, is_unspaced_script, normalize};
 use unicode_normalization::char::is_combining_mark;
 
 /// How many tokens before a match a negation cue may stand to govern it (within one clause:
@@ -73,6 +76,7 @@ struct LexiconInfo {
     id: String,
     language: String,
     universal: bool,
+    fold_diacritics: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -150,8 +154,19 @@ pub struct Classifier {
     categories: Vec<CategoryInfo>,
     lexicons: Vec<LexiconInfo>,
     terms: Vec<CompiledTerm>,
-    literals: AhoCorasick,
-    /// For each automaton pattern, the terms (possibly in several lexicons) it stands for.
+    /// Literal patterns of spaced scripts, looked up word by word (see [`words`]).
+    words: words::WordIndex,
+    /// For each pattern of `words`, its index in `literal_terms`.
+    word_patterns: Vec<usize>,
+    /// Patterns of lexicons with `fold_diacritics`, looked up in the folded view.
+    folded_words: words::WordIndex,
+    /// For each pattern of `folded_words`, its index in `literal_terms`.
+    folded_patterns: Vec<usize>,
+    /// Literal patterns of scripts without spaces, which match inside words.
+    unspaced: AhoCorasick,
+    /// For each pattern of `unspaced`, its index in `literal_terms`.
+    unspaced_patterns: Vec<usize>,
+    /// For each literal pattern, the terms (possibly in several lexicons) it stands for.
     literal_terms: Vec<Vec<usize>>,
     /// One `RegexSet` per lexicon language (`*` for universal lexicons): text runs only the
     /// sets of its language, and no single set grows past the regex size limits.
@@ -193,6 +208,7 @@ impl Classifier {
                 id: lex.meta.id.clone(),
                 language: lex.meta.language.clone(),
                 universal: lex.meta.universal,
+                fold_diacritics: lex.meta.fold_diacritics,
             });
             for t in &lex.terms {
                 let category = cat_index(&t.spec.category).expect("checked at load");
@@ -302,32 +318,39 @@ impl Classifier {
 
     /// Every term hit in `text`, in text order, with `sentence` left at 0 for the caller.
     fn find_hits(&self, text: &str, lang: Option<&str>) -> Vec<Hit> {
-        let mut norm = normalize(text, false);
+        let applies = |l: &LexiconInfo| l.universal || lang.is_none_or(|lang| l.language == lang);
+        let want_folded =
+            !self.folded_words.is_empty() && self.lexicons.iter().any(|l| l.fold_diacritics && applies(l));
+        let regex_sets =
+            || self.regex_sets.iter().filter(|g| g.language == "*" || lang.is_none_or(|l| g.language == l));
+        let views = normalize::views(text, want_folded, regex_sets().next().is_some());
+        let mut norm = views.literal;
         if let Some(corrected) = self.speller.correct(&norm, lang) {
             norm = corrected;
         }
         let mut hits = Vec::new();
-        let mut push = |term: usize, view: &Normalized, start: usize, end: usize| {
-            let (os, oe) = view.original_range(start, end);
-            hits.push(Hit { term, orig: os..oe, token: 0, sentence: 0 });
-        };
-        // Overlapping search: a longer term that fails its language or word-boundary check must
-        // not hide a shorter one at the same place ("kill them" in "kill themselves").
-        for m in self.literals.find_overlapping_iter(&norm.text) {
-            for &ti in &self.literal_terms[m.pattern().as_usize()] {
-                let t = &self.terms[ti];
-                if !self.applies(t.lexicon, lang) {
-                    continue;
-                }
-                if let Some(end) = word_match(&norm.text, m.start(), m.end(), t.stem, t.boundaries) {
-                    push(ti, &norm, m.start(), end);
-                }
+        // Every pattern that starts at a word, overlaps included: a longer term that fails its
+        // language or word-boundary check must not hide a shorter one at the same place
+        // ("kill them" in "kill themselves").
+        self.words.find(&norm.text, |p, start, end| {
+            self.literal_hit(self.word_patterns[p], &norm, start, end, lang, &mut hits)
+        });
+        if want_folded {
+            // No folded view means folding changed nothing: the literal view stands for it.
+            let folded = views.folded.as_ref().unwrap_or(&norm);
+            self.folded_words.find(&folded.text, |p, start, end| {
+                self.literal_hit(self.folded_patterns[p], folded, start, end, lang, &mut hits)
+            });
+        }
+        // Unspaced scripts (and only they, among the scripts a lexicon uses) need 3-byte UTF-8.
+        if !self.unspaced_patterns.is_empty() && norm.text.bytes().any(|b| b >= 0xE0) {
+            for m in self.unspaced.find_overlapping_iter(&norm.text) {
+                let pi = self.unspaced_patterns[m.pattern().as_usize()];
+                self.literal_hit(pi, &norm, m.start(), m.end(), lang, &mut hits);
             }
         }
-        if !self.regexes.is_empty() {
-            let view = normalize_for_regex(text);
-            let groups = self.regex_sets.iter().filter(|g| g.language == "*" || lang.is_none_or(|l| g.language == l));
-            let matched = groups.flat_map(|g| g.set.matches(&view.text).into_iter().map(|i| g.members[i]));
+        if let Some(view) = &views.regex {
+            let matched = regex_sets().flat_map(|g| g.set.matches(&view.text).into_iter().map(|i| g.members[i]));
             for ri in matched {
                 let (re, ti) = &self.regexes[ri];
                 if !self.applies(self.terms[*ti].lexicon, lang) {
@@ -337,7 +360,8 @@ impl Classifier {
                     if !m.is_empty()
                         && (!self.terms[*ti].boundaries || on_word_boundaries(&view.text, m.start(), m.end()))
                     {
-                        push(*ti, &view, m.start(), m.end());
+                        let (os, oe) = view.original_range(m.start(), m.end());
+                        hits.push(Hit { term: *ti, orig: os..oe, token: 0, sentence: 0 });
                     }
                 }
             }
@@ -351,6 +375,28 @@ impl Classifier {
         }
         hits.sort_by_key(|h| (h.orig.start, h.orig.end));
         hits
+    }
+
+    /// The hits of literal pattern `pi` found at `start..end` of `view`: one per term of the
+    /// text's language whose word boundaries hold there.
+    fn literal_hit(
+        &self,
+        pi: usize,
+        view: &Normalized,
+        start: usize,
+        end: usize,
+        lang: Option<&str>,
+        hits: &mut Vec<Hit>,
+    ) {
+        for &ti in &self.literal_terms[pi] {
+            let t = &self.terms[ti];
+            if self.applies(t.lexicon, lang)
+                && let Some(end) = word_match(&view.text, start, end, t.stem, t.boundaries)
+            {
+                let (os, oe) = view.original_range(start, end);
+                hits.push(Hit { term: ti, orig: os..oe, token: 0, sentence: 0 });
+            }
+        }
     }
 
     /// Whether `h` (a negation) is spelled inside a longer term that owns it: a rhetorical
@@ -661,12 +707,21 @@ fn word_match(text: &str, start: usize, end: usize, stem: bool, boundaries: bool
     (end == bytes.len() || bytes[end] == b' ').then_some(end)
 }
 
+/// Patterns bound for one [`words::WordIndex`], with their ids among all literal patterns.
+#[derive(Default)]
+struct WordIndexBuilder {
+    patterns: Vec<String>,
+    is_stem: Vec<bool>,
+    ids: Vec<usize>,
+}
+
 #[derive(Default)]
 struct Builder {
     lexicons: Vec<LexiconInfo>,
     terms: Vec<CompiledTerm>,
-    patterns: Vec<String>,
-    pattern_ids: HashMap<String, usize>,
+    /// Literal patterns, each with whether it is matched in the diacritic-folded view.
+    patterns: Vec<(String, bool)>,
+    pattern_ids: HashMap<(String, bool), usize>,
     literal_terms: Vec<Vec<usize>>,
     /// Words of the lexicons, for one-typo corrections (see [`spelling`]).
     speller: spelling::Speller,
@@ -692,7 +747,8 @@ impl Builder {
         };
         if let Some(literal) = &t.spec.literal {
             let stem = literal.trim_end().ends_with('*');
-            let pattern = normalize(literal.trim_end().trim_end_matches('*'), false).text.trim().to_string();
+            let fold = self.lexicons[lexicon].fold_diacritics;
+            let pattern = normalize(literal.trim_end().trim_end_matches('*'), fold).text.trim().to_string();
             if pattern.is_empty() {
                 self.errors.push(
                     origin.error(format!("term {literal:?} can never match: nothing is left after normalisation")),
@@ -702,7 +758,7 @@ impl Builder {
             term.stem = stem;
             term.boundaries = !pattern.chars().any(is_unspaced_script);
             self.learn_words(lexicon, &pattern, typos && !stem);
-            self.add_pattern(pattern, ti);
+            self.add_pattern(pattern, fold, ti);
         } else if let Some(source) = &t.spec.regex {
             term.boundaries = !source.chars().any(is_unspaced_script);
             // A finite word list joins the automaton (it parsed, and every spelling starts
@@ -710,9 +766,11 @@ impl Builder {
             // anything else stays a regex, found through a boundary-free prefilter set and
             // confirmed by the regex itself.
             if let Some(spellings) = expand::literal_expansions(source) {
+                let fold = self.lexicons[lexicon].fold_diacritics;
                 for s in spellings {
+                    let s = if fold { normalize(&s, true).text } else { s };
                     self.learn_words(lexicon, &s, typos);
-                    self.add_pattern(s, ti);
+                    self.add_pattern(s, fold, ti);
                 }
             } else {
                 match crate::lexicon::check_regex(source) {
@@ -739,12 +797,13 @@ impl Builder {
         }
     }
 
-    /// Make `pattern` (normalised) one of the automaton's, standing for term `ti`.
-    fn add_pattern(&mut self, pattern: String, ti: usize) {
+    /// Make `pattern` (normalised) a literal pattern standing for term `ti`.
+    fn add_pattern(&mut self, pattern: String, fold: bool, ti: usize) {
+        let key = (pattern, fold);
         let next = self.patterns.len();
-        let pi = *self.pattern_ids.entry(pattern.clone()).or_insert(next);
+        let pi = *self.pattern_ids.entry(key.clone()).or_insert(next);
         if pi == next {
-            self.patterns.push(pattern);
+            self.patterns.push(key);
             self.literal_terms.push(Vec::new());
         }
         if !self.literal_terms[pi].contains(&ti) {
@@ -757,13 +816,26 @@ impl Builder {
             return Err(self.errors);
         }
 
-        let literals =
-            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.patterns).map_err(|e| {
-                vec![FileError::whole(
-                    std::path::Path::new("lexicons"),
-                    format!("cannot build the term automaton: {e}"),
-                )]
-            })?;
+        // A pattern goes to a word index (plain or folded) unless one of its terms matches
+        // inside words.
+        let mut plain = WordIndexBuilder::default();
+        let mut folded = WordIndexBuilder::default();
+        let (mut unspaced, mut unspaced_patterns) = (Vec::new(), Vec::new());
+        for (pi, (pattern, fold)) in self.patterns.into_iter().enumerate() {
+            let terms = self.literal_terms[pi].iter().map(|&ti| &self.terms[ti]);
+            if terms.clone().all(|t| t.boundaries) {
+                let index = if fold { &mut folded } else { &mut plain };
+                index.is_stem.push(terms.clone().any(|t| t.stem));
+                index.patterns.push(pattern);
+                index.ids.push(pi);
+            } else {
+                unspaced.push(pattern);
+                unspaced_patterns.push(pi);
+            }
+        }
+        let unspaced = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&unspaced).map_err(|e| {
+            vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the term automaton: {e}"))]
+        })?;
         let mut by_language: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
         for (ri, (_, ti)) in self.regexes.iter().enumerate() {
             let lex = &self.lexicons[self.terms[*ti].lexicon];
@@ -788,7 +860,12 @@ impl Builder {
             categories,
             lexicons: self.lexicons,
             terms: self.terms,
-            literals,
+            words: words::WordIndex::new(plain.patterns, &plain.is_stem),
+            word_patterns: plain.ids,
+            folded_words: words::WordIndex::new(folded.patterns, &folded.is_stem),
+            folded_patterns: folded.ids,
+            unspaced,
+            unspaced_patterns,
             literal_terms: self.literal_terms,
             regex_sets,
             regexes: self.regexes,

@@ -69,94 +69,254 @@ impl Normalized {
 /// Normalise `input` for literal terms: words separated by single spaces, punctuation gone.
 /// `fold_diacritics` also removes combining marks.
 pub fn normalize(input: &str, fold_diacritics: bool) -> Normalized {
-    normalize_impl(input, fold_diacritics, false)
+    let views = views(input, fold_diacritics, false);
+    if fold_diacritics { views.folded.unwrap_or(views.literal) } else { views.literal }
 }
 
 /// Normalise `input` for regex terms: as [`normalize`], but punctuation is kept (apostrophes
 /// and hyphens folded to `'` and `-`) and only runs of whitespace become one space, so a regex
 /// can say `qu'ils` or `pre-?emptive`.
 pub fn normalize_for_regex(input: &str) -> Normalized {
-    normalize_impl(input, false, true)
+    views(input, false, true).regex.unwrap_or_default()
 }
 
-fn normalize_impl(input: &str, fold_diacritics: bool, keep_punct: bool) -> Normalized {
-    let mut out = Normalized {
-        text: String::with_capacity(input.len()),
-        src_start: Vec::with_capacity(input.len()),
-        src_end: Vec::with_capacity(input.len()),
-    };
-    let mut pending_space: Option<(u32, u32)> = None;
+/// The views of one text that the classifier matches against, made in one pass.
+#[derive(Debug, Clone, Default)]
+pub struct Views {
+    /// The literal view ([`normalize`] without folding).
+    pub literal: Normalized,
+    /// The literal view with diacritics folded, when asked for and different from `literal`
+    /// (text without combining marks or accented letters needs no second copy).
+    pub folded: Option<Normalized>,
+    /// The regex view ([`normalize_for_regex`]), when asked for.
+    pub regex: Option<Normalized>,
+}
+
+/// Make the literal view of `input` and, when asked, its diacritic-folded and regex views, in
+/// one pass: each character is decoded, classified and case-folded once.
+pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
+    let mut literal = Writer::new(input.len(), false, false);
+    let mut folded = want_folded.then(|| Writer::new(input.len(), false, true));
+    let mut regex = want_regex.then(|| Writer::new(input.len(), true, false));
+    let mut any_folding = false;
+    let bytes = input.as_bytes();
     let mut group = String::new();
-    let mut chars = input.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        let followed_by_mark = chars.peek().is_some_and(|&(_, n)| is_mark(n));
-        if c.is_ascii() && !followed_by_mark {
-            let span = (start as u32, (start + 1) as u32);
-            let leet = matches!(c, '0' | '1' | '3' | '4' | '5' | '7' | '@' | '$');
-            let unleeted = leet.then(|| {
-                let next_is_letter = chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
-                unleet(c, out.text.chars().next_back().filter(|_| pending_space.is_none()), next_is_letter)
-            });
-            if let Some(letter) = unleeted.flatten() {
-                flush_space(&mut out, &mut pending_space);
-                push(&mut out, letter, span);
-            } else if c.is_ascii_alphanumeric() || (keep_punct && !c.is_ascii_whitespace() && !c.is_ascii_control()) {
-                flush_space(&mut out, &mut pending_space);
-                push(&mut out, c.to_ascii_lowercase(), span);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII, unless a combining mark follows it ("e" + U+0301 composes to "é").
+        if b.is_ascii() && bytes.get(i + 1).is_none_or(|n| n.is_ascii() || !starts_with_mark(&input[i + 1..])) {
+            let span = (i as u32, i as u32 + 1);
+            let class = if b.is_ascii_alphanumeric() {
+                let unleeted = matches!(b, b'0' | b'1' | b'3' | b'4' | b'5' | b'7')
+                    .then(|| unleet(b as char, literal.last_letter(), next_is_letter(input, i + 1)))
+                    .flatten();
+                Class::Word(unleeted.unwrap_or(b.to_ascii_lowercase() as char))
+            } else if b == b'@' || b == b'$' {
+                match unleet(b as char, literal.last_letter(), next_is_letter(input, i + 1)) {
+                    Some(letter) => Class::Word(letter),
+                    None => Class::Punct(b as char),
+                }
+            } else if b.is_ascii_whitespace() || b.is_ascii_control() {
+                Class::Space
             } else {
-                gap(&mut out, &mut pending_space, span);
+                Class::Punct(b as char)
+            };
+            for w in [Some(&mut literal), folded.as_mut(), regex.as_mut()].into_iter().flatten() {
+                w.put(class, span);
             }
+            i += 1;
             continue;
         }
+        let c = input[i..].chars().next().expect("on a character boundary");
+        let mut end = i + c.len_utf8();
         if is_invisible(c) {
+            i = end;
             continue;
         }
         // A starter and its combining marks are normalised together, so "e" + U+0301 and "é"
         // compose to the same character.
         group.clear();
         group.push(c);
-        let mut end = start + c.len_utf8();
-        while let Some(&(i, n)) = chars.peek() {
-            if !is_mark(n) {
-                break;
-            }
+        while let Some(n) = input[end..].chars().next().filter(|&n| is_mark(n)) {
             group.push(n);
-            end = i + n.len_utf8();
-            chars.next();
+            end += n.len_utf8();
         }
-        let span = (start as u32, end as u32);
+        let span = (i as u32, end as u32);
         let mut emit = |d: char| {
             for l in fold_case(d) {
+                if is_invisible(l) || is_arabic_vowel_mark(l) {
+                    continue;
+                }
                 // Marks first: many (Arabic harakat, Indic vowel signs) are also "alphabetic".
-                if is_mark(l) {
-                    if !(fold_diacritics || is_arabic_vowel_mark(l) || is_invisible(l)) {
-                        push(&mut out, l, span);
-                    }
-                } else if l.is_alphanumeric() {
-                    flush_space(&mut out, &mut pending_space);
-                    push(&mut out, l, span);
-                } else if keep_punct && !l.is_whitespace() && !l.is_control() {
-                    flush_space(&mut out, &mut pending_space);
-                    push(&mut out, fold_punct(l), span);
-                } else if !is_invisible(l) {
-                    gap(&mut out, &mut pending_space, span);
+                let class = if is_mark(l) {
+                    Class::Mark(l)
+                } else if is_word_char(l) {
+                    Class::Word(l)
+                } else if !l.is_whitespace() && !l.is_control() {
+                    Class::Punct(l)
+                } else {
+                    Class::Space
+                };
+                for w in [Some(&mut literal), folded.as_mut(), regex.as_mut()].into_iter().flatten() {
+                    any_folding |= w.put(class, span);
                 }
             }
         };
         // Most characters outside ASCII (é, ß, Ethiopic, Arabic letters) are already in NFKC
         // on their own: skip the composition machinery for them.
-        let lone_and_stable = group.len() == c.len_utf8()
-            && unicode_normalization::is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes;
-        if lone_and_stable && !fold_diacritics {
+        if group.len() == c.len_utf8() && is_nfkc_stable(c) {
             emit(c);
-        } else if fold_diacritics {
-            group.nfkd().for_each(&mut emit);
         } else {
             group.nfkc().for_each(&mut emit);
         }
+        i = end;
     }
-    join_spaced_letters(&mut out);
-    out
+    let finish = |w: Writer| {
+        let mut out = w.out;
+        join_spaced_letters(&mut out);
+        out
+    };
+    Views { literal: finish(literal), folded: folded.filter(|_| any_folding).map(finish), regex: regex.map(finish) }
+}
+
+/// What one (normalised, case-folded) character is to the views.
+#[derive(Debug, Clone, Copy)]
+enum Class {
+    /// A letter or digit.
+    Word(char),
+    /// A combining mark, kept with the letter before it (dropped when folding diacritics).
+    Mark(char),
+    /// Punctuation or a symbol: a separator, except in the regex view.
+    Punct(char),
+    /// Whitespace or a control character: always a separator.
+    Space,
+}
+
+/// One view being written: its text, offsets and the separator waiting to be written.
+struct Writer {
+    out: Normalized,
+    /// A separator seen since the last character written: written as one space only if a
+    /// word follows, and only once per run.
+    pending: Option<(u32, u32)>,
+    keep_punct: bool,
+    fold_diacritics: bool,
+}
+
+impl Writer {
+    fn new(capacity: usize, keep_punct: bool, fold_diacritics: bool) -> Self {
+        let out = Normalized {
+            text: String::with_capacity(capacity),
+            src_start: Vec::with_capacity(capacity),
+            src_end: Vec::with_capacity(capacity),
+        };
+        Writer { out, pending: None, keep_punct, fold_diacritics }
+    }
+
+    /// The character just written, if it is a letter and no separator came after it.
+    fn last_letter(&self) -> Option<char> {
+        if self.pending.is_some() {
+            return None;
+        }
+        self.out.text.chars().next_back().filter(|c| c.is_alphabetic())
+    }
+
+    /// Write one character; returns whether folding diacritics changed it.
+    fn put(&mut self, class: Class, span: (u32, u32)) -> bool {
+        match class {
+            Class::Word(c) if self.fold_diacritics && !c.is_ascii() => {
+                let mut changed = false;
+                self.flush();
+                unicode_normalization::char::decompose_canonical(c, |d| {
+                    if is_mark(d) {
+                        changed = true;
+                    } else {
+                        self.push(d, span);
+                    }
+                });
+                changed
+            }
+            Class::Word(c) => {
+                self.flush();
+                self.push(c, span);
+                false
+            }
+            Class::Mark(_) if self.fold_diacritics => true,
+            Class::Mark(c) => {
+                self.push(c, span);
+                false
+            }
+            Class::Punct(c) if self.keep_punct => {
+                self.flush();
+                self.push(fold_punct(c), span);
+                false
+            }
+            Class::Punct(_) | Class::Space => {
+                if !self.out.text.is_empty() && self.pending.is_none() {
+                    self.pending = Some(span);
+                }
+                false
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(span) = self.pending.take() {
+            self.push(' ', span);
+        }
+    }
+
+    fn push(&mut self, c: char, span: (u32, u32)) {
+        let out = &mut self.out;
+        out.text.push(c);
+        if c.is_ascii() {
+            out.src_start.push(span.0);
+            out.src_end.push(span.1);
+        } else {
+            let n = c.len_utf8();
+            out.src_start.extend(std::iter::repeat_n(span.0, n));
+            out.src_end.extend(std::iter::repeat_n(span.1, n));
+        }
+    }
+}
+
+/// Whether `rest` starts with a combining mark.
+fn starts_with_mark(rest: &str) -> bool {
+    rest.chars().next().is_some_and(is_mark)
+}
+
+/// Whether the character starting at byte `at` is a letter.
+fn next_is_letter(input: &str, at: usize) -> bool {
+    match input.as_bytes().get(at) {
+        Some(b) if b.is_ascii() => b.is_ascii_alphabetic(),
+        Some(_) => input[at..].chars().next().is_some_and(char::is_alphabetic),
+        None => false,
+    }
+}
+
+/// Letters of the scripts most news is written in, which have neither marks nor compatibility
+/// forms: answered without the Unicode tables (the general case asks them).
+fn common_letter(c: char) -> bool {
+    matches!(c,
+        '\u{00C0}'..='\u{00D6}' | '\u{00D8}'..='\u{00DE}' | '\u{00E0}'..='\u{00F6}' | '\u{00F8}'..='\u{00FF}'
+        | '\u{0100}'..='\u{0131}' | '\u{0134}'..='\u{013E}' | '\u{0141}'..='\u{0148}' | '\u{014A}'..='\u{017E}'
+        | '\u{0410}'..='\u{044F}'      // Cyrillic basic
+        | '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' // Arabic letters
+        | '\u{0905}'..='\u{0939}'      // Devanagari vowels and consonants
+        | '\u{1200}'..='\u{135A}'      // Ethiopic syllables
+        | '\u{4E00}'..='\u{9FFF}'      // CJK unified
+        | '\u{AC00}'..='\u{D7A3}'      // Hangul syllables
+    )
+}
+
+/// A letter, digit or other word character.
+fn is_word_char(c: char) -> bool {
+    common_letter(c) || c.is_alphanumeric()
+}
+
+/// Whether `c` alone is already in NFKC (and so needs no composition with its neighbours).
+fn is_nfkc_stable(c: char) -> bool {
+    common_letter(c) || unicode_normalization::is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
 /// Leetspeak inside a word: a digit between two letters ("h4te", "k1ll"), or `@`/`$` next to
@@ -237,29 +397,6 @@ fn join_spaced_letters(out: &mut Normalized) {
     *out = Normalized { text, src_start: starts, src_end: ends };
 }
 
-fn push(out: &mut Normalized, c: char, span: (u32, u32)) {
-    let mut buf = [0u8; 4];
-    let s = c.encode_utf8(&mut buf);
-    out.text.push_str(s);
-    for _ in 0..s.len() {
-        out.src_start.push(span.0);
-        out.src_end.push(span.1);
-    }
-}
-
-/// Remember a separator; it is written only if a word follows, and only once per run.
-fn gap(out: &mut Normalized, pending: &mut Option<(u32, u32)>, span: (u32, u32)) {
-    if !out.text.is_empty() && pending.is_none() {
-        *pending = Some(span);
-    }
-}
-
-fn flush_space(out: &mut Normalized, pending: &mut Option<(u32, u32)>) {
-    if let Some(span) = pending.take() {
-        push(out, ' ', span);
-    }
-}
-
 fn fold_case(c: char) -> impl Iterator<Item = char> {
     let special: Option<&'static [char]> = match c {
         'ß' | 'ẞ' => Some(&['s', 's']),
@@ -273,9 +410,9 @@ fn fold_case(c: char) -> impl Iterator<Item = char> {
     a.into_iter().flatten().chain(b.into_iter().flatten())
 }
 
-/// A combining mark; ASCII has none, and most text is ASCII, so ask the table only outside it.
+/// A combining mark; ASCII and the common letters have none, so ask the table only outside.
 fn is_mark(c: char) -> bool {
-    !c.is_ascii() && is_combining_mark(c)
+    !c.is_ascii() && !common_letter(c) && is_combining_mark(c)
 }
 
 /// Typographic apostrophes and hyphens → ASCII, for the regex view.

@@ -14,23 +14,26 @@
 //!
 //! Corrections keep the map to the original text, so evidence shows the words as written.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use super::expand::typo_variants;
 use super::normalize::Normalized;
+use crate::lexicon::WordSet;
 
 /// Vocabulary and corrections of one language.
 #[derive(Debug, Default)]
 struct Language {
     /// Every word of every pattern of the language's lexicons.
-    known: HashSet<String>,
+    known: WordSet,
     /// Correctly spelt words of the language (the lexicons' `dictionary`).
-    dictionary: Option<Arc<HashSet<String>>>,
+    dictionary: Option<Arc<WordSet>>,
     /// Words of typo-tolerant lexicons: the ones worth correcting towards.
-    tolerant: HashSet<String>,
+    tolerant: WordSet,
     /// Misspelling → word.
-    fixes: HashMap<String, String>,
+    fixes: FxHashMap<String, String>,
 }
 
 impl Language {
@@ -69,7 +72,7 @@ impl Speller {
 
     /// Compute the misspellings once every pattern is in. `dictionaries` holds correctly spelt
     /// words per language: they are never corrected, split, or produced as misspellings.
-    pub fn finish(&mut self, dictionaries: &HashMap<String, Arc<HashSet<String>>>) {
+    pub fn finish(&mut self, dictionaries: &HashMap<String, Arc<WordSet>>) {
         for (code, lang) in self.languages.iter_mut() {
             lang.dictionary = dictionaries.get(code).cloned();
             let mut fixes: HashMap<String, Option<String>> = HashMap::new();

@@ -44,6 +44,11 @@ pub struct LexiconMeta {
     /// Terms apply to text in every language (for names, emoji, codes), not only `language`.
     #[serde(default)]
     pub universal: bool,
+    /// Match terms without their diacritics, in text with or without them: "etrangers" and
+    /// "étrangers", "mujer" and "mújer", "zydzi" and "żydzi" meet. For languages whose
+    /// writers often drop accents online; off where a mark tells words apart.
+    #[serde(default)]
+    pub fold_diacritics: bool,
     /// Also find each single-word term misspelt once: two neighbouring letters swapped (words
     /// of 5+ letters) or one inner letter dropped (6+ letters), the first and last letters
     /// kept — "thraet", "murdr". A misspelling that is itself a word of some lexicon is not
@@ -192,7 +197,7 @@ pub struct LexiconSet {
     pub lexicons: Vec<Lexicon>,
     /// Correctly spelt words per language, from the lexicons' `dictionary` files (shared, not
     /// copied, by every classifier built from the set).
-    pub dictionaries: HashMap<String, std::sync::Arc<HashSet<String>>>,
+    pub dictionaries: HashMap<String, std::sync::Arc<WordSet>>,
 }
 
 impl LexiconSet {
@@ -384,12 +389,16 @@ pub fn load_file(path: &Path, categories: &Categories) -> Result<Lexicon, Vec<Fi
     if errors.is_empty() { Ok(Lexicon { meta: parsed.meta, path: parsed.path, terms, rules }) } else { Err(errors) }
 }
 
+/// A set of words, looked up for every word of every text by the speller: hashed with the
+/// fast non-cryptographic FxHash (the keys come from lexicon files, not attackers).
+pub type WordSet = rustc_hash::FxHashSet<String>;
+
 /// Read each language's `dictionary` files once; `typos = true` without one is an error.
 pub(crate) fn load_dictionaries(
     lexicons: &[Lexicon],
     errors: &mut Vec<FileError>,
-) -> HashMap<String, std::sync::Arc<HashSet<String>>> {
-    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
+) -> HashMap<String, std::sync::Arc<WordSet>> {
+    let mut out: HashMap<String, WordSet> = HashMap::new();
     let mut read: HashSet<PathBuf> = HashSet::new();
     for lex in lexicons {
         let Some(file) = &lex.meta.dictionary else { continue };

@@ -8,7 +8,7 @@
 //! next cycle raise the same alerts again, which the log ignores — no loss, no duplicate.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::{Store, StoreError};
 use crate::model::{Alert, Level};
@@ -74,7 +74,7 @@ impl Store {
     /// escalation records the alert it updates, and a level at or below one already raised
     /// for the subject is ignored. Returns the alerts raised, in sequence order.
     pub fn raise_alerts(&mut self, new: &[NewAlert], now: DateTime<Utc>) -> Result<Vec<Alert>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut raised = Vec::new();
         for n in new {
             let top: Option<(u64, u64)> = tx
@@ -162,7 +162,7 @@ impl Store {
     /// cursors were created on sight, which logged attempts but never delivered, resumes at
     /// its first attempted alert. Returns the cursor.
     pub fn start_output(&mut self, output: &str, replay_from: Option<u64>) -> Result<u64, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row: Option<(u64, Option<u64>)> = tx
             .query_row("SELECT seq, replay_from FROM output_cursor WHERE output = ?1", [output], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -193,7 +193,7 @@ impl Store {
 
     /// Record a delivery attempt, and move the output's cursor past `seq` when `advance`.
     pub fn log_delivery(&mut self, d: &Delivery, advance: bool) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO alert_delivery (output, seq, attempt, at, status, error, delivered)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

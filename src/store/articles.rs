@@ -3,7 +3,7 @@
 //! publication dates per feed (item rate for adaptive polling, "silent" feeds in status).
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::{Store, StoreError};
 
@@ -80,7 +80,7 @@ impl Store {
         rows: impl IntoIterator<Item = SeenArticle<'a>>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut stmt = tx.prepare(
                 "INSERT INTO article_seen (id, feed_id, content_hash, level, first_seen, last_seen, title_key, published)

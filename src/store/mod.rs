@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 pub use alerts::{Delivery, NewAlert};
 pub use articles::{FeedStats, SeenArticle};
@@ -139,9 +139,13 @@ impl Store {
     /// Open (or create, or upgrade) the state file.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
+        // Several connections (run, daemon cycles, deliveries, API) share the file: wait for a
+        // lock rather than fail. Every write transaction is IMMEDIATE, for the same reason: a
+        // deferred one that reads first cannot wait when it turns to writing (SQLite answers
+        // "database is locked" at once rather than risk a deadlock).
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let mut store = Store { conn };
         store.migrate()?;
         Ok(store)
@@ -149,7 +153,7 @@ impl Store {
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if version < 1 {
             tx.execute_batch(SCHEMA_V1)?;
         }
@@ -206,7 +210,7 @@ impl Store {
 
     /// Save feeds' states in one transaction.
     pub fn save_feed_states<'a>(&mut self, states: impl IntoIterator<Item = &'a FeedState>) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut stmt = tx.prepare(&format!(
                 "INSERT OR REPLACE INTO feed_state ({FEED_COLUMNS})

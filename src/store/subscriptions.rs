@@ -3,7 +3,7 @@
 //! pipeline file's `[[feed]]` tables and its `[feeds] opml` file.
 
 use chrono::Utc;
-use rusqlite::params;
+use rusqlite::{TransactionBehavior, params};
 
 use super::{Store, StoreError};
 use crate::config::FeedConfig;
@@ -29,7 +29,7 @@ impl Store {
 
     /// Add feeds not imported before (by URL); returns how many were new.
     pub fn add_subscriptions(&mut self, feeds: &[FeedConfig]) -> Result<usize, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut added = 0;
         {
             let mut stmt = tx.prepare(
