@@ -7,7 +7,8 @@
 //! On a shared machine wall-clock numbers swing with the load. `TOCSIN_CPU=1 cargo bench
 //! --bench classify` instead prints throughput per second of this thread's own CPU time
 //! (from /proc/thread-self/schedstat), which other processes barely move. With
-//! `TOCSIN_PROFILE=N` it builds once and classifies the corpus N times, for `perf record`.
+//! `TOCSIN_PROFILE=N` it builds once and classifies the corpus N times, for `perf record`
+//! (`TOCSIN_PROFILE_LANG=sw` keeps one language).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -20,8 +21,9 @@ use tocsin::lexicon::LexiconSet;
 fn main() {
     if let Some(n) = std::env::var("TOCSIN_PROFILE").ok().and_then(|n| n.parse::<usize>().ok()) {
         let c = classifier();
+        let only = std::env::var("TOCSIN_PROFILE_LANG").ok();
         for _ in 0..n {
-            for (text, lang) in corpus() {
+            for (text, lang) in corpus().iter().filter(|(_, l)| only.is_none() || *l == only) {
                 std::hint::black_box(c.classify(text, lang.as_deref()));
             }
         }
@@ -55,6 +57,22 @@ fn cpu_report() {
             std::hint::black_box(c.classify(text, lang.as_deref()));
         }
         classify_s = classify_s.min((thread_cpu_ns() - t) as f64 / 1e9);
+    }
+    // Per language: scripts and lexicon sizes differ (Amharic is all 3-byte UTF-8).
+    let mut languages: Vec<&str> = corpus().iter().filter_map(|(_, l)| l.as_deref()).collect();
+    languages.dedup();
+    for lang in languages {
+        let texts: Vec<_> = corpus().iter().filter(|(_, l)| l.as_deref() == Some(lang)).collect();
+        let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum();
+        let mut best = f64::MAX;
+        for _ in 0..3 {
+            let t = thread_cpu_ns();
+            for (text, l) in &texts {
+                std::hint::black_box(c.classify(text, l.as_deref()));
+            }
+            best = best.min((thread_cpu_ns() - t) as f64 / 1e9);
+        }
+        println!("  {lang}: {:.1} MB, {:.1} MB/s", bytes as f64 / 1e6, bytes as f64 / 1e6 / best);
     }
     let mb = total_bytes() as f64 / 1e6;
     let (literals, regexes) = c.engines();

@@ -28,6 +28,10 @@ impl Layout {
         let mut splitter = SentenceSplitter::default();
         let mut clause_marks = Vec::new();
         for (i, c) in text.char_indices() {
+            // Letters inside a sentence change nothing: the common case, answered first.
+            if c.is_ascii_alphanumeric() && splitter.state == Split::Text {
+                continue;
+            }
             splitter.feed(i, c);
             if matches!(c, ',' | ';' | ':' | '—' | '–' | '(' | ')' | '،' | '؛' | '、' | '，' | '；' | '：') {
                 clause_marks.push(i);

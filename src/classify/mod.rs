@@ -721,7 +721,7 @@ struct Builder {
     terms: Vec<CompiledTerm>,
     /// Literal patterns, each with whether it is matched in the diacritic-folded view.
     patterns: Vec<(String, bool)>,
-    pattern_ids: HashMap<(String, bool), usize>,
+    pattern_ids: rustc_hash::FxHashMap<(String, bool), usize>,
     literal_terms: Vec<Vec<usize>>,
     /// Words of the lexicons, for one-typo corrections (see [`spelling`]).
     speller: spelling::Speller,
@@ -800,12 +800,16 @@ impl Builder {
     /// Make `pattern` (normalised) a literal pattern standing for term `ti`.
     fn add_pattern(&mut self, pattern: String, fold: bool, ti: usize) {
         let key = (pattern, fold);
-        let next = self.patterns.len();
-        let pi = *self.pattern_ids.entry(key.clone()).or_insert(next);
-        if pi == next {
-            self.patterns.push(key);
-            self.literal_terms.push(Vec::new());
-        }
+        let pi = match self.pattern_ids.get(&key) {
+            Some(&pi) => pi,
+            None => {
+                let pi = self.patterns.len();
+                self.pattern_ids.insert(key.clone(), pi);
+                self.patterns.push(key);
+                self.literal_terms.push(Vec::new());
+                pi
+            }
+        };
         if !self.literal_terms[pi].contains(&ti) {
             self.literal_terms[pi].push(ti);
         }

@@ -69,8 +69,32 @@ impl Normalized {
 /// Normalise `input` for literal terms: words separated by single spaces, punctuation gone.
 /// `fold_diacritics` also removes combining marks.
 pub fn normalize(input: &str, fold_diacritics: bool) -> Normalized {
+    if is_normal_already(input) {
+        // Lexicon patterns are mostly like this: spare the builder a pass per spelling.
+        return Normalized {
+            text: input.to_string(),
+            src_start: (0..input.len() as u32).collect(),
+            src_end: (1..=input.len() as u32).collect(),
+        };
+    }
     let views = views(input, fold_diacritics, false);
     if fold_diacritics { views.folded.unwrap_or(views.literal) } else { views.literal }
+}
+
+/// Whether `input` is lowercase ASCII words joined by single spaces, without digits (leet) or
+/// three one-letter words in a row (spaced letters): then it is its own literal view.
+fn is_normal_already(input: &str) -> bool {
+    let bytes = input.as_bytes();
+    let mut single_run = 0;
+    !input.is_empty()
+        && bytes.iter().all(|&b| b.is_ascii_lowercase() || b == b' ')
+        && !input.starts_with(' ')
+        && !input.ends_with(' ')
+        && !input.contains("  ")
+        && input.split(' ').all(|w| {
+            single_run = if w.len() == 1 { single_run + 1 } else { 0 };
+            single_run < 3
+        })
 }
 
 /// Normalise `input` for regex terms: as [`normalize`], but punctuation is kept (apostrophes
@@ -104,6 +128,24 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        // A run of ASCII letters, the bulk of most text, is written in one go. Its last letter
+        // is left to the loop below when a combining mark follows it.
+        if b.is_ascii_alphabetic() {
+            let mut end = i + 1;
+            while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
+                end += 1;
+            }
+            if end < bytes.len() && !bytes[end].is_ascii() && starts_with_mark(&input[end..]) {
+                end -= 1;
+            }
+            if end > i {
+                for w in [Some(&mut literal), folded.as_mut(), regex.as_mut()].into_iter().flatten() {
+                    w.put_ascii_letters(&input[i..end], i);
+                }
+                i = end;
+                continue;
+            }
+        }
         // ASCII, unless a combining mark follows it ("e" + U+0301 composes to "é").
         if b.is_ascii() && bytes.get(i + 1).is_none_or(|n| n.is_ascii() || !starts_with_mark(&input[i + 1..])) {
             let span = (i as u32, i as u32 + 1);
@@ -258,6 +300,18 @@ impl Writer {
                 false
             }
         }
+    }
+
+    /// Write `letters` (ASCII letters found at byte `at` of the input), lowercased.
+    fn put_ascii_letters(&mut self, letters: &str, at: usize) {
+        self.flush();
+        let out = &mut self.out;
+        let from = out.text.len();
+        out.text.push_str(letters);
+        out.text[from..].make_ascii_lowercase();
+        let at = at as u32;
+        out.src_start.extend(at..at + letters.len() as u32);
+        out.src_end.extend(at + 1..=at + letters.len() as u32);
     }
 
     fn flush(&mut self) {
@@ -455,6 +509,15 @@ mod tests {
 
     fn norm(s: &str) -> String {
         normalize(s, false).text
+    }
+
+    #[test]
+    fn text_that_is_its_own_view_is_taken_as_is() {
+        for s in ["kill them", "a plague", "i h a t e them", "k1ll", "two  spaces", " lead"] {
+            assert_eq!(normalize(s, false).text, views(s, false, false).literal.text, "{s}");
+        }
+        let n = normalize("kill them", false);
+        assert_eq!(n.original_range(5, 9), (5, 9));
     }
 
     #[test]

@@ -17,7 +17,31 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-type Table = HashMap<u64, Vec<u32>, BuildHasherDefault<Prehashed>>;
+/// Patterns by hash: each hash maps to a range of `ids`.
+#[derive(Debug, Default)]
+struct Table {
+    ranges: HashMap<u64, (u32, u32), BuildHasherDefault<Prehashed>>,
+    ids: Vec<u32>,
+}
+
+impl Table {
+    /// Build from (hash, pattern) pairs.
+    fn new(mut pairs: Vec<(u64, u32)>) -> Self {
+        pairs.sort_unstable();
+        let mut table = Table { ranges: HashMap::default(), ids: Vec::with_capacity(pairs.len()) };
+        table.ranges.reserve(pairs.len());
+        for chunk in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let start = table.ids.len() as u32;
+            table.ids.extend(chunk.iter().map(|&(_, id)| id));
+            table.ranges.insert(chunk[0].0, (start, table.ids.len() as u32));
+        }
+        table
+    }
+
+    fn get(&self, h: u64) -> &[u32] {
+        self.ranges.get(&h).map_or(&[], |&(s, e)| &self.ids[s as usize..e as usize])
+    }
+}
 
 /// The patterns of spaced scripts, indexed by the hashes of their words.
 #[derive(Debug, Default)]
@@ -29,8 +53,11 @@ pub struct WordIndex {
     /// Byte lengths of stem patterns shorter than 64 bytes, as bits (longer stems are found
     /// only as whole words).
     stem_lengths: u64,
-    /// Filters over `whole`, over `stems`, and over the hashes of the beginnings of patterns
-    /// of several words, each up to and including a space.
+    /// Filters over the first words of patterns (small and hot: most words of a text stop
+    /// there), over `whole`, over `stems`, and over the hashes of the beginnings of patterns
+    /// of several words, each up to and including a space. Each is sized to its keys, so
+    /// the ones looked up for every word stay in the cache.
+    first_filter: Filter,
     whole_filter: Filter,
     stem_filter: Filter,
     prefix_filter: Filter,
@@ -42,25 +69,41 @@ impl WordIndex {
     /// Index `patterns` (normalised: words joined by single spaces). `is_stem[i]` says whether
     /// pattern `i` must also be found where the text's word goes on past its end.
     pub fn new(patterns: Vec<String>, is_stem: &[bool]) -> Self {
-        let mut index = WordIndex {
-            whole_filter: Filter::new(),
-            stem_filter: Filter::new(),
-            prefix_filter: Filter::new(),
-            ..Default::default()
-        };
+        let (mut whole, mut stems, mut firsts, mut prefixes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut stem_lengths = 0u64;
         for (i, p) in patterns.iter().enumerate() {
-            let h = hash(p.as_bytes());
-            index.whole.entry(h).or_default().push(i as u32);
-            index.whole_filter.insert(h);
-            if is_stem[i] && p.len() < 64 {
-                index.stems.entry(h).or_default().push(i as u32);
-                index.stem_filter.insert(h);
-                index.stem_lengths |= 1 << p.len();
+            // The hash of each prefix that ends in a space goes to the prefix filter.
+            let mut h = SEED;
+            let mut first_word = None;
+            for &b in p.as_bytes() {
+                if b == b' ' {
+                    first_word.get_or_insert(h);
+                    prefixes.push(step(h, b));
+                }
+                h = step(h, b);
             }
-            for (at, _) in p.match_indices(' ') {
-                index.prefix_filter.insert(hash(&p.as_bytes()[..=at]));
+            firsts.push(first_word.unwrap_or(h));
+            whole.push((h, i as u32));
+            if is_stem[i] && p.len() < 64 {
+                stems.push((h, i as u32));
+                stem_lengths |= 1 << p.len();
             }
         }
+        // Sized by distinct keys: many patterns share a first word or a beginning.
+        for keys in [&mut firsts, &mut prefixes] {
+            keys.sort_unstable();
+            keys.dedup();
+        }
+        let mut index = WordIndex {
+            first_filter: Filter::of(&firsts),
+            whole_filter: Filter::of(&whole.iter().map(|w| w.0).collect::<Vec<_>>()),
+            stem_filter: Filter::of(&stems.iter().map(|s| s.0).collect::<Vec<_>>()),
+            prefix_filter: Filter::of(&prefixes),
+            stem_lengths,
+            ..Default::default()
+        };
+        index.whole = Table::new(whole);
+        index.stems = Table::new(stems);
         index.patterns = patterns;
         index
     }
@@ -92,6 +135,7 @@ impl WordIndex {
     fn walk(&self, bytes: &[u8], start: usize, mut word_end: usize, found: &mut impl FnMut(usize, usize, usize)) {
         let mut h = SEED;
         let mut at = start;
+        let mut first = true;
         loop {
             for &b in &bytes[at..word_end] {
                 h = step(h, b);
@@ -101,6 +145,10 @@ impl WordIndex {
                     self.report(&self.stems, h, bytes, start, found);
                 }
             }
+            if first && !self.first_filter.contains(h) {
+                return;
+            }
+            first = false;
             if self.whole_filter.contains(h) {
                 self.report(&self.whole, h, bytes, start, found);
             }
@@ -118,12 +166,10 @@ impl WordIndex {
 
     /// Report the patterns filed under `h` that the text spells from `start`.
     fn report(&self, table: &Table, h: u64, bytes: &[u8], start: usize, found: &mut impl FnMut(usize, usize, usize)) {
-        if let Some(candidates) = table.get(&h) {
-            for &pi in candidates {
-                let p = self.patterns[pi as usize].as_bytes();
-                if bytes[start..].starts_with(p) {
-                    found(pi as usize, start, start + p.len());
-                }
+        for &pi in table.get(h) {
+            let p = self.patterns[pi as usize].as_bytes();
+            if bytes[start..].starts_with(p) {
+                found(pi as usize, start, start + p.len());
             }
         }
     }
@@ -145,33 +191,39 @@ fn hash(bytes: &[u8]) -> u64 {
     bytes.iter().fold(SEED, |h, &b| step(h, b))
 }
 
-/// A blocked Bloom filter: two bits of one 64-bit word per hash, 2^22 bits (512 KB). With
-/// the ~300,000 patterns of the shipped lexicons about 1.5% of look-ups pass by chance.
+/// A blocked Bloom filter: two bits of one 64-bit word per key, about 16 bits per key, so
+/// about 1.5% of look-ups of absent keys pass by chance.
 #[derive(Debug, Default)]
-struct Filter(Vec<u64>);
-
-const FILTER_WORDS_LOG2: u32 = 16;
+struct Filter {
+    words: Vec<u64>,
+    /// log2 of `words.len()`.
+    log2: u32,
+}
 
 impl Filter {
-    fn new() -> Self {
-        Filter(vec![0; 1 << FILTER_WORDS_LOG2])
+    fn of(keys: &[u64]) -> Self {
+        let len = (keys.len() / 4).max(64).next_power_of_two();
+        let mut filter = Filter { words: vec![0; len], log2: len.trailing_zeros() };
+        for &k in keys {
+            let (word, bits) = filter.place(k);
+            filter.words[word] |= bits;
+        }
+        filter
     }
 
     /// The word and its two bits. FNV's low bits mix poorly, so a multiply spreads them first.
-    fn place(h: u64) -> (usize, u64) {
+    fn place(&self, h: u64) -> (usize, u64) {
         let m = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let word = (m >> (64 - FILTER_WORDS_LOG2)) as usize;
+        let word = (m >> (64 - self.log2)) as usize;
         (word, (1 << (m & 63)) | (1 << ((m >> 6) & 63)))
     }
 
-    fn insert(&mut self, h: u64) {
-        let (word, bits) = Self::place(h);
-        self.0[word] |= bits;
-    }
-
     fn contains(&self, h: u64) -> bool {
-        let (word, bits) = Self::place(h);
-        self.0[word] & bits == bits
+        if self.words.is_empty() {
+            return false;
+        }
+        let (word, bits) = self.place(h);
+        self.words[word] & bits == bits
     }
 }
 
