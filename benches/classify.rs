@@ -40,14 +40,25 @@ fn thread_cpu_ns() -> u64 {
     stat.split_whitespace().next().and_then(|n| n.parse().ok()).expect("schedstat field")
 }
 
+/// CPU seconds of the whole process (user + system), from /proc/self/stat (10 ms ticks).
+fn process_cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("Linux /proc");
+    // Fields after the command name (which may hold spaces) start at state, field 3.
+    let fields: Vec<&str> = stat.rsplit_once(')').expect("stat format").1.split_whitespace().collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
+
 /// Build time and single-thread throughput in CPU time, best of three.
 fn cpu_report() {
     let set = lexicons();
-    let mut build_s = f64::MAX;
+    // The build runs on the rayon pool: wall time, and CPU time of the whole process.
+    let (mut build_wall, mut build_cpu) = (f64::MAX, f64::MAX);
     for _ in 0..3 {
-        let t = thread_cpu_ns();
+        let (t, cpu) = (std::time::Instant::now(), process_cpu_s());
         std::hint::black_box(Classifier::build(&set, Levels::default()).unwrap());
-        build_s = build_s.min((thread_cpu_ns() - t) as f64 / 1e9);
+        build_wall = build_wall.min(t.elapsed().as_secs_f64());
+        build_cpu = build_cpu.min(process_cpu_s() - cpu);
     }
     let c = classifier();
     let mut classify_s = f64::MAX;
@@ -77,7 +88,10 @@ fn cpu_report() {
     let mb = total_bytes() as f64 / 1e6;
     let (literals, regexes) = c.engines();
     println!("corpus {mb:.1} MB in {} texts; {literals} automaton strings, {regexes} regexes", corpus().len());
-    println!("build {build_s:.3} s CPU; classify {classify_s:.3} s CPU = {:.1} MB/s per core", mb / classify_s);
+    println!(
+        "build {build_wall:.3} s wall ({build_cpu:.2} s CPU, all threads); classify {classify_s:.3} s CPU = {:.1} MB/s per core",
+        mb / classify_s
+    );
 }
 
 fn repo() -> PathBuf {

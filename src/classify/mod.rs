@@ -202,7 +202,13 @@ impl Classifier {
         // Only languages with a typo-tolerant lexicon need their vocabulary collected.
         let typo_languages = set.lexicons.iter().filter(|l| l.meta.typos).map(|l| l.meta.language.clone()).collect();
         let mut b = Builder { typo_languages, ..Builder::default() };
-        for lex in &set.lexicons {
+        // Spelling out finite regexes is the costliest part of the build: do it on every core.
+        let expansions: Vec<Vec<Option<Vec<String>>>> = set
+            .lexicons
+            .par_iter()
+            .map(|lex| lex.terms.iter().map(|t| t.spec.regex.as_deref().and_then(expand::literal_expansions)).collect())
+            .collect();
+        for (lex, spellings) in set.lexicons.iter().zip(expansions) {
             let li = b.lexicons.len();
             b.lexicons.push(LexiconInfo {
                 id: lex.meta.id.clone(),
@@ -210,9 +216,9 @@ impl Classifier {
                 universal: lex.meta.universal,
                 fold_diacritics: lex.meta.fold_diacritics,
             });
-            for t in &lex.terms {
+            for (t, spellings) in lex.terms.iter().zip(spellings) {
                 let category = cat_index(&t.spec.category).expect("checked at load");
-                b.add_term(li, category, t, &t.origin, lex.meta.typos);
+                b.add_term(li, category, t, spellings, lex.meta.typos);
             }
             for r in &lex.rules {
                 let parts = |names: &[String]| -> Vec<Part> {
@@ -728,13 +734,23 @@ struct Builder {
     /// Languages that have a lexicon with `typos = true`.
     typo_languages: HashSet<String>,
     regex_sources: Vec<String>,
-    regexes: Vec<(Regex, usize)>,
+    /// Regex terms that stay regexes: source, term, and where the term was written.
+    slow_regexes: Vec<(String, usize, Origin)>,
     rules: Vec<CompiledRule>,
     errors: Vec<FileError>,
 }
 
 impl Builder {
-    fn add_term(&mut self, lexicon: usize, category: usize, t: &crate::lexicon::Term, origin: &Origin, typos: bool) {
+    /// Compile term `t`; `spellings` are its regex spelled out (see [`expand`]), when finite.
+    fn add_term(
+        &mut self,
+        lexicon: usize,
+        category: usize,
+        t: &crate::lexicon::Term,
+        spellings: Option<Vec<String>>,
+        typos: bool,
+    ) {
+        let origin = &t.origin;
         let ti = self.terms.len();
         let mut term = CompiledTerm {
             lexicon,
@@ -765,7 +781,7 @@ impl Builder {
             // with a word character, so it is a valid regex that never matches empty text);
             // anything else stays a regex, found through a boundary-free prefilter set and
             // confirmed by the regex itself.
-            if let Some(spellings) = expand::literal_expansions(source) {
+            if let Some(spellings) = spellings {
                 let fold = self.lexicons[lexicon].fold_diacritics;
                 for s in spellings {
                     let s = if fold { normalize(&s, true).text } else { s };
@@ -773,16 +789,9 @@ impl Builder {
                     self.add_pattern(s, fold, ti);
                 }
             } else {
-                match crate::lexicon::check_regex(source) {
-                    Err(message) => {
-                        self.errors.push(origin.error(message));
-                        return;
-                    }
-                    Ok(re) => {
-                        self.regex_sources.push(expand::prefilter_pattern(source).unwrap_or_else(|| source.clone()));
-                        self.regexes.push((re, ti));
-                    }
-                }
+                // Compiled in `finish`, all at once on every core.
+                self.regex_sources.push(expand::prefilter_pattern(source).unwrap_or_else(|| source.clone()));
+                self.slow_regexes.push((source.clone(), ti, origin.clone()));
             }
         }
         self.terms.push(term);
@@ -815,7 +824,16 @@ impl Builder {
         }
     }
 
-    fn finish(self, categories: Vec<CategoryInfo>, levels: Levels) -> Result<Classifier, Vec<FileError>> {
+    fn finish(mut self, categories: Vec<CategoryInfo>, levels: Levels) -> Result<Classifier, Vec<FileError>> {
+        let compiled: Vec<_> =
+            self.slow_regexes.par_iter().map(|(source, _, _)| crate::lexicon::check_regex(source)).collect();
+        let mut regexes = Vec::with_capacity(compiled.len());
+        for (result, (_, ti, origin)) in compiled.into_iter().zip(&self.slow_regexes) {
+            match result {
+                Ok(re) => regexes.push((re, *ti)),
+                Err(message) => self.errors.push(origin.error(message)),
+            }
+        }
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
@@ -841,38 +859,53 @@ impl Builder {
             vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the term automaton: {e}"))]
         })?;
         let mut by_language: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
-        for (ri, (_, ti)) in self.regexes.iter().enumerate() {
+        for (ri, (_, ti)) in regexes.iter().enumerate() {
             let lex = &self.lexicons[self.terms[*ti].lexicon];
             let key = if lex.universal { "*".to_string() } else { lex.language.clone() };
             by_language.entry(key).or_default().push(ri);
         }
-        let mut regex_sets = Vec::with_capacity(by_language.len());
-        for (language, members) in by_language {
-            let set = RegexSetBuilder::new(members.iter().map(|&ri| &self.regex_sources[ri]))
-                .size_limit(REGEX_SET_SIZE_LIMIT)
-                .dfa_size_limit(REGEX_SET_SIZE_LIMIT)
-                .build()
-                .map_err(|e| {
-                    vec![FileError::whole(
-                        std::path::Path::new("lexicons"),
-                        format!("cannot build the regex set of language {language}: {e}"),
-                    )]
-                })?;
-            regex_sets.push(RegexGroup { language, set, members });
-        }
+        // The regex sets and the word indexes are independent: build them side by side.
+        let regex_sources = &self.regex_sources;
+        let (regex_sets, (words, folded_words)) = rayon::join(
+            || {
+                by_language
+                    .into_par_iter()
+                    .map(|(language, members)| {
+                        let set = RegexSetBuilder::new(members.iter().map(|&ri| &regex_sources[ri]))
+                            .size_limit(REGEX_SET_SIZE_LIMIT)
+                            .dfa_size_limit(REGEX_SET_SIZE_LIMIT)
+                            .build()
+                            .map_err(|e| {
+                                FileError::whole(
+                                    std::path::Path::new("lexicons"),
+                                    format!("cannot build the regex set of language {language}: {e}"),
+                                )
+                            })?;
+                        Ok(RegexGroup { language, set, members })
+                    })
+                    .collect::<Result<Vec<_>, FileError>>()
+            },
+            || {
+                rayon::join(
+                    || words::WordIndex::new(plain.patterns, &plain.is_stem),
+                    || words::WordIndex::new(folded.patterns, &folded.is_stem),
+                )
+            },
+        );
+        let regex_sets = regex_sets.map_err(|e| vec![e])?;
         Ok(Classifier {
             categories,
             lexicons: self.lexicons,
             terms: self.terms,
-            words: words::WordIndex::new(plain.patterns, &plain.is_stem),
+            words,
             word_patterns: plain.ids,
-            folded_words: words::WordIndex::new(folded.patterns, &folded.is_stem),
+            folded_words,
             folded_patterns: folded.ids,
             unspaced,
             unspaced_patterns,
             literal_terms: self.literal_terms,
             regex_sets,
-            regexes: self.regexes,
+            regexes,
             rules: self.rules,
             levels,
             speller: self.speller,
