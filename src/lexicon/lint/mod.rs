@@ -15,20 +15,15 @@
 //!
 //! # Shadowed terms
 //!
-//! All literals of all lexicons, in every language, form one Aho-Corasick automaton searched
-//! leftmost-longest: scanning left to right, at each position it takes the longest pattern
-//! that matches there and continues after it, and only then are word boundaries and the
-//! text's language checked. Term A is *shadowed* by term B when both are literals and A's
-//! normalised pattern lies inside B's starting at a word start and ending at a word end (for a
-//! stem `A*`, ending anywhere; in scripts written without spaces, anywhere at all), B being
-//! longer. Then wherever B's words occur, B is reported and A is not (A's weight and
-//! category are lost there, and rules that need A's category do not see it). A is also lost
-//! where the text only begins like B — `kill them` hides `kill` in "kill themselves", because
-//! the automaton picks the longer candidate before the word-boundary check rejects it.
-//! [`Code::Shadowed`] reports a B that applies to A's language (any category: the loss is the
-//! same); [`Code::ShadowedByOtherLanguage`] reports B of another language, which still wins the
-//! automaton's choice and is then dropped for the text's language, so A disappears from text
-//! in its own language wherever the foreign phrase occurs.
+//! The classifier keeps every match that passes its language and word-boundary checks, and
+//! then drops the *evidence* of a term lying inside a longer match of the same category (rules
+//! still see both). Term A is *shadowed* by term B when both are literals of the same category
+//! and of overlapping languages, and A's normalised pattern lies inside B's starting at a word
+//! start and ending at a word end (for a stem `A*`, ending anywhere; in scripts written
+//! without spaces, anywhere at all), B being longer. Then wherever B's words occur, only B is
+//! evidence: A's weight is not counted there. [`Code::Shadowed`] reports it, so that a longer
+//! phrase with its own weight is deliberate. [`Code::ShadowedByOtherLanguage`] is no longer
+//! reported: a term of another language never hides one of the text's language.
 
 mod references;
 mod shadowing;
@@ -146,9 +141,11 @@ codes! {
     /// A regex that spells characters the normalised text never contains (capitals, curly
     /// apostrophes, Arabic vowel marks, decomposed accents, tabs).
     RegexUnnormalised = "regex-unnormalised", Warning;
-    /// A literal always hidden inside a longer literal of its language (module docs).
+    /// A literal whose evidence always gives way to a longer literal of its category and
+    /// language (module docs).
     Shadowed = "shadowed", Warning;
-    /// A literal hidden inside a longer literal of another language (module docs).
+    /// No longer reported (a literal of another language hides nothing since matches are
+    /// checked before the longest is chosen); kept so tools that read codes still know it.
     ShadowedByOtherLanguage = "shadowed-by-other-language", Warning;
     /// One part of a rule's `any` that no term can satisfy, while other parts can.
     AnyPartReferencesNothing = "any-part-references-nothing", Warning;
@@ -366,10 +363,6 @@ impl Scope<'_> {
     /// Whether some text language sees entries of both scopes.
     fn overlaps(self, other: Scope) -> bool {
         self.universal || other.universal || self.language == other.language
-    }
-
-    fn name(self) -> &'static str {
-        if self.universal { "every language" } else { "its language" }
     }
 }
 

@@ -1,5 +1,5 @@
-//! Shadowed literals: a shorter literal always hidden inside a longer one by the
-//! leftmost-longest automaton (what that means precisely is in the parent module's docs).
+//! Shadowed literals: a shorter literal whose evidence always gives way to a longer one of the
+//! same category and language (what that means precisely is in the parent module's docs).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,8 +15,8 @@ pub(super) fn check_shadowing(entries: &Entries, out: &mut Vec<Diagnostic>) {
             by_pattern.entry(p).or_default().push(i);
         }
     }
-    // (shadowed term, same language?) → the longer terms that hide it.
-    let mut found: BTreeMap<(usize, bool), Vec<usize>> = BTreeMap::new();
+    // Shadowed term → the longer terms that hide it.
+    let mut found: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (bi, longer) in list.iter().enumerate() {
         let Some(b) = longer.pattern.as_deref() else { continue };
         for (s, e) in inner_spans(b) {
@@ -24,13 +24,17 @@ pub(super) fn check_shadowing(entries: &Entries, out: &mut Vec<Diagnostic>) {
             let (word_start, word_end) = (starts_word(b, s), ends_word(b, e));
             for &ai in shorter {
                 let a = &list[ai];
-                if !a.boundaries || (word_start && (word_end || a.stem)) {
-                    found.entry((ai, a.scope.overlaps(longer.scope))).or_default().push(bi);
+                // The classifier keeps every match that passes its own checks and drops a term's
+                // evidence only inside a longer match of the same category in the text's
+                // language: a longer term of another category or language hides nothing.
+                let hides = a.term.spec.category == longer.term.spec.category && a.scope.overlaps(longer.scope);
+                if hides && (!a.boundaries || (word_start && (word_end || a.stem))) {
+                    found.entry(ai).or_default().push(bi);
                 }
             }
         }
     }
-    for ((ai, same_language), longer) in found {
+    for (ai, longer) in found {
         let a = &list[ai];
         let shown: Vec<String> = longer
             .iter()
@@ -42,26 +46,12 @@ pub(super) fn check_shadowing(entries: &Entries, out: &mut Vec<Diagnostic>) {
             .collect();
         let more = if longer.len() > 3 { format!(" and {} more", longer.len() - 3) } else { String::new() };
         let label = a.term.label();
-        let (code, message) = if same_language {
-            (
-                Code::Shadowed,
-                format!(
-                    "{label:?} ({}) is shadowed by {}{more}: where the longer words occur, or the text only begins like them, the automaton takes the longer term and {label:?} does not count",
-                    a.term.spec.category,
-                    shown.join(", "),
-                ),
-            )
-        } else {
-            (
-                Code::ShadowedByOtherLanguage,
-                format!(
-                    "{label:?} is hidden in text of {} wherever a longer term of another language occurs: {}{more} (all languages share one automaton)",
-                    a.scope.name(),
-                    shown.join(", ")
-                ),
-            )
-        };
-        out.push(Diagnostic::at(&a.term.origin, code, message));
+        let message = format!(
+            "{label:?} ({}) is shadowed by {}{more}: where the longer words occur, only the longer term is evidence ({label:?}'s weight does not count there; rules still see it)",
+            a.term.spec.category,
+            shown.join(", "),
+        );
+        out.push(Diagnostic::at(&a.term.origin, Code::Shadowed, message));
     }
 }
 

@@ -168,15 +168,12 @@ fn shadowing_follows_word_boundaries_stems_and_scripts() {
     let shadowed = only(&found, Code::Shadowed);
     assert_eq!(
         shadowed,
-        [
-            ("en/a.toml".into(), Some(7)),
-            ("en/a.toml".into(), Some(25)),
-            ("en/a.toml".into(), Some(37)),
-            ("zh/a.toml".into(), Some(7)),
-        ],
+        // `extermin*` and `jews` sit inside terms of other categories, which hide nothing;
+        // `kill bill` is French and hides nothing in English text.
+        [("en/a.toml".into(), Some(7)), ("zh/a.toml".into(), Some(7))],
         "{messages:?}"
     );
-    assert_eq!(only(&found, Code::ShadowedByOtherLanguage), [("en/a.toml".into(), Some(7))]);
+    assert!(only(&found, Code::ShadowedByOtherLanguage).is_empty());
 }
 
 #[test]
