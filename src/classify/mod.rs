@@ -25,6 +25,9 @@ pub mod score;
 pub mod spelling;
 pub mod words;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -47,8 +50,15 @@ use unicode_normalization::char::is_combining_mark;
 pub const NEGATION_REACH: usize = 4;
 
 /// How many words may precede a reference word ("they") in its sentence for it to point back
-/// at a group in the previous sentence.
+/// at a group in the previous sentence. A reference of several words ("your kind", "these
+/// people") is unambiguous and points back from anywhere in its sentence.
 pub const REFERENCE_REACH: usize = 5;
+
+/// How many tokens after a reference a group may follow for the sentence to say who the
+/// reference is ("They are women after all.", "Needless to say they are all Muslims."); such a
+/// sentence binds its group to the previous sentence's words (see
+/// `Classifier::resolve_references`).
+pub const IDENTIFY_REACH: usize = 3;
 
 /// What kind of thing a category is for the classifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +100,9 @@ struct CompiledTerm {
     stem: bool,
     /// Check word boundaries (false for scripts written without spaces).
     boundaries: bool,
+    /// Index in `Classifier::regexes` of a term left as a regex; `None` for a literal (or a
+    /// finite regex spelled out as literals), which spells every word it matches.
+    regex: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -133,7 +146,28 @@ struct Hit {
     orig: Range<usize>,
     /// Index of the first token in the normalised text.
     token: usize,
+    /// Index of the last token.
+    last: usize,
     sentence: usize,
+    /// A group named in another sentence, standing at a reference or over a sentence's words
+    /// (see `Classifier::resolve_references`): it spells nothing of the text it covers.
+    bound: bool,
+}
+
+impl Hit {
+    fn new(term: usize, orig: Range<usize>) -> Self {
+        Hit { term, orig, token: 0, last: 0, sentence: 0, bound: false }
+    }
+
+    /// Tokens from the end of the earlier of two matches to the start of the later one: 1 for
+    /// neighbours, 0 when they overlap. A long phrase does not use up a rule's `within`.
+    fn gap(&self, other: &Hit) -> usize {
+        if other.token > self.last { other.token - self.last } else { self.token.saturating_sub(other.last) }
+    }
+
+    fn contains(&self, range: &Range<usize>) -> bool {
+        self.orig.start <= range.start && range.end <= self.orig.end
+    }
 }
 
 /// The regex terms of one language, prefiltered together.
@@ -270,7 +304,7 @@ impl Classifier {
         let mut evidence = Vec::new();
         // Rules see every hit; term evidence keeps only the longest of nested same-category hits.
         for h in self.longest_per_category(hits.clone()).iter().filter(|h| self.role_of(h.term) == Role::Signal) {
-            let speech = self.speech(&cues, &layout, &h.orig, h.sentence, h.token);
+            let speech = self.speech(text, &cues, &layout, &h.orig, h.sentence, &[h]);
             evidence.push(self.term_evidence(text, &layout, h, speech));
         }
         let resolved = self.resolve_references(text, &layout, &hits, &cues);
@@ -367,7 +401,7 @@ impl Classifier {
                         && (!self.terms[*ti].boundaries || on_word_boundaries(&view.text, m.start(), m.end()))
                     {
                         let (os, oe) = view.original_range(m.start(), m.end());
-                        hits.push(Hit { term: *ti, orig: os..oe, token: 0, sentence: 0 });
+                        hits.push(Hit::new(*ti, os..oe));
                     }
                 }
             }
@@ -377,6 +411,7 @@ impl Classifier {
             let tokens: Vec<usize> = token_starts(&norm.text).into_iter().map(|t| norm.original_start(t)).collect();
             for h in &mut hits {
                 h.token = tokens.partition_point(|&t| t <= h.orig.start).saturating_sub(1);
+                h.last = tokens.partition_point(|&t| t < h.orig.end).saturating_sub(1).max(h.token);
             }
         }
         hits.sort_by_key(|h| (h.orig.start, h.orig.end));
@@ -400,7 +435,7 @@ impl Classifier {
                 && let Some(end) = word_match(&view.text, start, end, t.stem, t.boundaries)
             {
                 let (os, oe) = view.original_range(start, end);
-                hits.push(Hit { term: ti, orig: os..oe, token: 0, sentence: 0 });
+                hits.push(Hit::new(ti, os..oe));
             }
         }
     }
@@ -423,19 +458,30 @@ impl Classifier {
 
     /// A reference word ("they", "their kind") stands for a group in rules when the group is
     /// named before it in the same sentence, or in the previous sentence if the reference
-    /// opens its own (within [`REFERENCE_REACH`] words of its start) and the previous sentence
-    /// does not condemn what it reports: "Some immigrants got into government. They are still
-    /// trash to me." A pronoun deep in a later sentence more often points at something else
-    /// ("those words prepare people to kill; I have seen where they lead"). The returned hits
-    /// carry the group's term at the reference word's place, so a rule's evidence points at the
-    /// sentence that fired it. Only rules see them: the group is not counted twice.
+    /// points back — it opens its own sentence (within [`REFERENCE_REACH`] words of its start)
+    /// or has several words ("your kind", "these people") — and the previous sentence does not
+    /// condemn what it reports: "Some immigrants got into government. They are still trash to
+    /// me." A lone pronoun deep in a later sentence more often points at something else ("those
+    /// words prepare people to kill; I have seen where they lead"). These hits carry the group's
+    /// term at the reference word's place, so a rule's evidence points at the sentence that
+    /// fired it.
+    ///
+    /// The other direction: a sentence that says who a pointing-back reference is, the group
+    /// within [`IDENTIFY_REACH`] tokens after it ("They are all complete assholes. **Needless to
+    /// say they are Muslims.**"), binds that group to the previous sentence: a hit of the group
+    /// spans the previous sentence's signals, so its rules see the group near each of them. At
+    /// most one such binding per sentence, and none from a condemning sentence.
+    ///
+    /// Only rules see the returned hits: the group is not counted twice. Linear time: each
+    /// reference looks back over its own and the previous sentence, or a few tokens ahead.
     fn resolve_references(&self, text: &str, layout: &Layout, hits: &[Hit], cues: &Cues) -> Vec<Hit> {
         let is_group = |h: &Hit| self.categories[self.terms[h.term].category].name == TARGET_GROUP;
-        let opens_sentence = |r: &Hit| {
+        let points_back = |r: &Hit| {
             let start = layout.sentence_range(r.sentence).start;
-            text[start..r.orig.start].split_whitespace().count() < REFERENCE_REACH
+            r.last > r.token || text[start..r.orig.start].split_whitespace().count() < REFERENCE_REACH
         };
         let mut resolved = Vec::new();
+        let mut identified = None;
         for (i, r) in hits.iter().enumerate().filter(|(_, h)| self.role_of(h.term) == Role::Reference) {
             // Hits are in text order: look back over this sentence and the one before only.
             let reach = hits[..i].iter().rev().take_while(|g| g.sentence + 1 >= r.sentence);
@@ -443,15 +489,44 @@ impl Classifier {
                 is_group(g)
                     && g.orig.end <= r.orig.start
                     && (g.sentence == r.sentence
-                        || (g.sentence + 1 == r.sentence
-                            && opens_sentence(r)
-                            && !cues.condemnation.contains(&g.sentence)))
+                        || (g.sentence + 1 == r.sentence && points_back(r) && !cues.condemnation.contains(&g.sentence)))
             });
             if let Some(g) = antecedent {
-                resolved.push(Hit { term: g.term, ..r.clone() });
+                resolved.push(Hit { term: g.term, bound: true, ..r.clone() });
+            }
+            if r.sentence == 0 || identified == Some(r.sentence) || cues.condemnation.contains(&r.sentence) {
+                continue;
+            }
+            let ahead =
+                hits[i + 1..].iter().take_while(|g| g.sentence == r.sentence && g.token <= r.last + IDENTIFY_REACH);
+            if let Some(g) = ahead.into_iter().find(|g| is_group(g) && g.token > r.last)
+                && points_back(r)
+            {
+                identified = Some(r.sentence);
+                resolved.extend(self.bind_to_sentence(g.term, r.sentence - 1, &hits[..i]));
             }
         }
         resolved
+    }
+
+    /// A hit of group term `group` spanning the signals of `sentence`, found at the end of
+    /// `before` (hits in text order); `None` when the sentence has no signal.
+    fn bind_to_sentence(&self, group: usize, sentence: usize, before: &[Hit]) -> Option<Hit> {
+        let signals =
+            before.iter().rev().skip_while(|h| h.sentence > sentence).take_while(|h| h.sentence == sentence).filter(
+                |h| {
+                    self.role_of(h.term) == Role::Signal
+                        && self.categories[self.terms[h.term].category].name != TARGET_GROUP
+                },
+            );
+        let mut bound: Option<Hit> = None;
+        for h in signals {
+            let b = bound.get_or_insert_with(|| Hit { term: group, bound: true, ..h.clone() });
+            b.orig = b.orig.start.min(h.orig.start)..b.orig.end.max(h.orig.end);
+            b.token = b.token.min(h.token);
+            b.last = b.last.max(h.last);
+        }
+        bound
     }
 
     /// Drop a hit that lies strictly inside a longer hit of the same category ("kill" inside
@@ -480,22 +555,60 @@ impl Classifier {
     }
 
     /// Direct, reported, condemned or negated, decided in that order of strength:
-    /// a condemnation cue in the sentence, a negation just before, quotation marks or a
-    /// reporting cue in the sentence.
-    fn speech(&self, cues: &Cues, layout: &Layout, orig: &Range<usize>, sentence: usize, token: usize) -> Speech {
+    /// a condemnation cue in the sentence; a negation just before the words `orig` (of the hits
+    /// `parts`), or among them but not spelled by the term that holds it ("Ich würde
+    /// **niemals** einem Schwulen wehtun" negates the threat around it, "we will **not** rest
+    /// until" is the threat); quotation marks or a reporting cue in the sentence.
+    fn speech(
+        &self,
+        text: &str,
+        cues: &Cues,
+        layout: &Layout,
+        orig: &Range<usize>,
+        sentence: usize,
+        parts: &[&Hit],
+    ) -> Speech {
+        let token = parts.iter().map(|h| h.token).min().unwrap_or(0);
+        let governs = |n: &Negation| {
+            let before = n.token < token
+                && token - n.token <= NEGATION_REACH
+                && !layout.clause_break_between(n.orig.end, orig.start);
+            let inside = orig.start <= n.orig.start && n.orig.end <= orig.end && n.orig != *orig;
+            before || (inside && !self.spelled_by_part(text, n, parts))
+        };
         if cues.condemnation.contains(&sentence) {
             Speech::Condemned
-        } else if cues
-            .negations(sentence)
-            .iter()
-            .any(|&(t, end)| t < token && token - t <= NEGATION_REACH && !layout.clause_break_between(end, orig.start))
-        {
+        } else if cues.negations(sentence).iter().any(governs) {
             Speech::Negated
         } else if layout.is_quoted(orig) || cues.reporting.contains(&sentence) {
             Speech::Reported
         } else {
             Speech::Direct
         }
+    }
+
+    /// Whether one of `parts` holds the negation `n` in its own words.
+    fn spelled_by_part(&self, text: &str, n: &Negation, parts: &[&Hit]) -> bool {
+        parts.iter().any(|p| p.contains(&n.orig) && self.spells(text, p, &n.orig))
+    }
+
+    /// Whether hit `h` spells the negation at `neg` as part of its meaning ("geen mensen",
+    /// "we will not rest until"): a literal term spells every word it matches; a regex term
+    /// spells the negation when it no longer matches without it — a negation that only fills a
+    /// gap such as `(\w+ ){0,4}` is not the term's. A weight-0 term (a silencer such as
+    /// "不应该…") and a group bound from another sentence spell nothing: their negation negates.
+    fn spells(&self, text: &str, h: &Hit, neg: &Range<usize>) -> bool {
+        let t = &self.terms[h.term];
+        if h.bound || t.weight == 0.0 {
+            return false;
+        }
+        let Some(ri) = t.regex else { return true };
+        let without = format!("{}{}", &text[h.orig.start..neg.start], &text[neg.end..h.orig.end]);
+        let view = normalize::normalize_for_regex(&without);
+        !self.regexes[ri]
+            .0
+            .find_iter(&view.text)
+            .any(|m| !m.is_empty() && (!t.boundaries || on_word_boundaries(&view.text, m.start(), m.end())))
     }
 
     fn term_evidence(&self, text: &str, layout: &Layout, h: &Hit, speech: Speech) -> Evidence {
@@ -553,7 +666,8 @@ impl Classifier {
     }
 
     /// Fire each rule at most once per sentence: the first anchor whose partners all lie
-    /// within `within` tokens, unless a listed cue voids it.
+    /// within `within` tokens (counted between the nearest ends of two matches, see
+    /// [`Hit::gap`]), unless a listed cue voids it.
     fn fire_rules(
         &self,
         text: &str,
@@ -572,13 +686,11 @@ impl Classifier {
                 let Some(parts) = self.rule_match(rule, in_sentence) else { continue };
                 let start = parts.iter().map(|h| h.orig.start).min().unwrap_or(0);
                 let end = parts.iter().map(|h| h.orig.end).max().unwrap_or(0);
-                let first_token = parts.iter().map(|h| h.token).min().unwrap_or(0);
-                let last_token = parts.iter().map(|h| h.token).max().unwrap_or(0);
-                if cues.voids(rule, s, first_token, last_token, &self.categories) {
+                if self.voided(text, rule, cues, s, &parts) {
                     continue;
                 }
                 let orig = start..end;
-                let speech = self.speech(cues, layout, &orig, s, first_token);
+                let speech = self.speech(text, cues, layout, &orig, s, &parts);
                 out.push(self.evidence(
                     text,
                     layout,
@@ -595,8 +707,26 @@ impl Classifier {
         }
     }
 
+    /// Whether one of the rule's `unless` cues voids it: anywhere in the sentence, except
+    /// negation, which must stand at most [`NEGATION_REACH`] tokens before the rule's words or
+    /// among them, and not be spelled by one of its terms ("Ze verdienen het **niet** om te
+    /// leven" is the call itself).
+    fn voided(&self, text: &str, rule: &CompiledRule, cues: &Cues, sentence: usize, parts: &[&Hit]) -> bool {
+        let first = parts.iter().map(|h| h.token).min().unwrap_or(0);
+        let last = parts.iter().map(|h| h.last).max().unwrap_or(0);
+        rule.unless.iter().any(|&u| {
+            if self.categories[u].role == Role::Negation {
+                cues.negations(sentence).iter().any(|n| {
+                    n.token + NEGATION_REACH >= first && n.token <= last && !self.spelled_by_part(text, n, parts)
+                })
+            } else {
+                cues.all.contains(&(sentence, u))
+            }
+        })
+    }
+
     fn rule_match<'h>(&self, rule: &CompiledRule, hits: &[&'h Hit]) -> Option<Vec<&'h Hit>> {
-        let near = |a: &Hit, b: &Hit| rule.within.is_none_or(|w| a.token.abs_diff(b.token) <= w);
+        let near = |a: &Hit, b: &Hit| rule.within.is_none_or(|w| a.gap(b) <= w);
         let anchors: Vec<&Hit> = match rule.all.first().or(rule.any.first()) {
             Some(_) if !rule.all.is_empty() => {
                 hits.iter().copied().filter(|h| self.part_matches(&rule.all[0], h)).collect()
@@ -635,8 +765,8 @@ struct Cues {
     reporting: HashSet<usize>,
     /// Sentences with a condemnation cue.
     condemnation: HashSet<usize>,
-    /// Per sentence, (token, original end offset) of each negation cue.
-    negation: HashMap<usize, Vec<(usize, usize)>>,
+    /// Per sentence, its negation cues.
+    negation: HashMap<usize, Vec<Negation>>,
     /// (sentence, category) of every cue, for `unless`.
     all: HashSet<(usize, usize)>,
 }
@@ -657,7 +787,9 @@ impl Cues {
                 // A negation spelled inside a longer term is that term's own meaning ("aren't
                 // worth shit", "isn't it obvious that"), not a negation of what follows.
                 Role::Negation if c.inside_longer_term(i, hits) => continue,
-                Role::Negation => cues.negation.entry(h.sentence).or_default().push((h.token, h.orig.end)),
+                Role::Negation => {
+                    cues.negation.entry(h.sentence).or_default().push(Negation { token: h.token, orig: h.orig.clone() })
+                }
                 Role::Reference | Role::OtherCue => {}
             }
             cues.all.insert((h.sentence, category));
@@ -666,21 +798,16 @@ impl Cues {
     }
 
     /// Negation cues of one sentence.
-    fn negations(&self, sentence: usize) -> &[(usize, usize)] {
+    fn negations(&self, sentence: usize) -> &[Negation] {
         self.negation.get(&sentence).map_or(&[], Vec::as_slice)
     }
+}
 
-    /// Whether one of the rule's `unless` cues voids it: anywhere in the sentence, except
-    /// negation, which must stand within the rule's words or just before them.
-    fn voids(&self, rule: &CompiledRule, sentence: usize, first: usize, last: usize, cats: &[CategoryInfo]) -> bool {
-        rule.unless.iter().any(|&u| {
-            if cats[u].role == Role::Negation {
-                self.negations(sentence).iter().any(|&(t, _)| t + NEGATION_REACH >= first && t <= last)
-            } else {
-                self.all.contains(&(sentence, u))
-            }
-        })
-    }
+/// A negation cue: its first token and its range in the original text.
+#[derive(Debug, Clone)]
+struct Negation {
+    token: usize,
+    orig: Range<usize>,
 }
 
 /// Byte offsets where tokens of the normalised text start.
@@ -760,6 +887,7 @@ impl Builder {
             id: t.spec.id.clone(),
             stem: false,
             boundaries: true,
+            regex: None,
         };
         if let Some(literal) = &t.spec.literal {
             let stem = literal.trim_end().ends_with('*');
@@ -789,8 +917,9 @@ impl Builder {
                     self.add_pattern(s, fold, ti);
                 }
             } else {
-                // Compiled in `finish`, all at once on every core.
+                // Compiled in `finish`, all at once on every core; `regexes` keeps this order.
                 self.regex_sources.push(expand::prefilter_pattern(source).unwrap_or_else(|| source.clone()));
+                term.regex = Some(self.slow_regexes.len());
                 self.slow_regexes.push((source.clone(), ti, origin.clone()));
             }
         }

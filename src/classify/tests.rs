@@ -1,0 +1,174 @@
+//! The classifier's reading of negation, references and rule distance, on a small invented
+//! language (`xx`) so that each test shows one behaviour without the shipped vocabulary.
+
+use super::*;
+use crate::model::Level;
+
+/// Cues, signals and rules of the invented language. `glims` is the group; `nie` negates.
+const LEXICON: &str = r#"
+[lexicon]
+id = "xx-test"
+language = "xx"
+
+[[term]]
+regex = '\b(nie|no)\b'
+category = "negation"
+
+[[term]]
+match = "condemned"
+category = "condemnation"
+
+[[term]]
+regex = '\b(they|them|your kind|these people)\b'
+category = "reference"
+
+[[term]]
+regex = '\bno \w+ (can|will) ever be (a )?(valuable|good)\b'
+category = "rhetorical"
+
+[[term]]
+match = "glims"
+category = "target_group"
+
+[[term]]
+match = "glim"
+category = "target_group"
+
+[[term]]
+regex = '\bi will( \w+){0,3} hurt\b'
+category = "threat"
+weight = 0.6
+
+[[term]]
+match = "we will nie rest until"
+category = "threat"
+weight = 0.6
+
+[[term]]
+regex = '\bnie( \w+)? spare\b'
+category = "threat"
+weight = 0.6
+
+[[term]]
+match = "stupid"
+category = "derogation"
+weight = 0.2
+
+[[term]]
+match = "nothing worse than"
+category = "derogation"
+weight = 0.2
+
+[[term]]
+match = "can ever be a valuable"
+category = "derogation"
+weight = 0
+
+[[rule]]
+id = "xx-derogation-group"
+all = ["derogation", "target_group"]
+within = 2
+unless = ["condemnation", "negation"]
+category = "derogation"
+weight = 0.5
+
+[[rule]]
+id = "xx-threat-group"
+all = ["threat", "target_group"]
+within = 4
+unless = ["negation"]
+category = "threat"
+weight = 0.8
+"#;
+
+fn classifier() -> Classifier {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("lexicons/categories.toml"), dir.path().join("categories.toml")).unwrap();
+    std::fs::write(dir.path().join("xx.toml"), LEXICON).unwrap();
+    let set = LexiconSet::load_paths(&[dir.path().to_path_buf()]).unwrap_or_else(|e| panic!("{e:?}"));
+    Classifier::build(&set, Levels::default()).unwrap()
+}
+
+/// Speech of the evidence whose matched text is `words`.
+fn speech_of(c: &Classifier, text: &str, words: &str) -> Speech {
+    let a = c.classify(text, Some("xx"));
+    let e = a.evidence.iter().find(|e| e.text == words).unwrap_or_else(|| panic!("no {words:?} in {:?}", a.evidence));
+    e.speech
+}
+
+fn rule_fires(c: &Classifier, text: &str) -> bool {
+    fired(c, text, "xx-derogation-group")
+}
+
+fn fired(c: &Classifier, text: &str, rule: &str) -> bool {
+    c.classify(text, Some("xx")).evidence.iter().any(|e| e.term_or_rule == rule)
+}
+
+#[test]
+fn a_negation_in_the_gap_of_a_term_negates_it() {
+    let c = classifier();
+    // Verb-final order: the threat spans pronoun … verb, the negation sits inside.
+    assert_eq!(speech_of(&c, "i will nie the glim hurt", "i will nie the glim hurt"), Speech::Negated);
+    assert_eq!(speech_of(&c, "i will the glim hurt", "i will the glim hurt"), Speech::Direct);
+}
+
+#[test]
+fn a_negation_the_term_spells_is_its_own() {
+    let c = classifier();
+    // A literal spells every word; a regex spells the words it cannot match without.
+    assert_eq!(speech_of(&c, "we will nie rest until", "we will nie rest until"), Speech::Direct);
+    assert_eq!(speech_of(&c, "nie one spare", "nie one spare"), Speech::Direct);
+    assert!(c.classify("we will nie rest until", Some("xx")).level >= Level::Watch);
+}
+
+#[test]
+fn a_negation_voids_a_rule_unless_one_of_its_terms_spells_it() {
+    let c = classifier();
+    assert!(fired(&c, "we will nie rest until the glims leave", "xx-threat-group"));
+    assert!(!fired(&c, "i will nie the glims hurt", "xx-threat-group"));
+    assert!(fired(&c, "i will the glims hurt", "xx-threat-group"));
+    assert!(!rule_fires(&c, "glims nie stupid"));
+}
+
+#[test]
+fn a_quantifier_spelled_in_a_longer_term_is_not_a_denial() {
+    let c = classifier();
+    // "no" inside a rhetorical frame belongs to it: the frame says no glim has worth.
+    assert!(rule_fires(&c, "no glim can ever be a valuable member"));
+    // Elsewhere "no" before a group still negates what follows.
+    assert!(!rule_fires(&c, "no glim stupid"));
+}
+
+#[test]
+fn rule_distance_runs_between_the_nearest_ends() {
+    let c = classifier();
+    // The phrase is three words; the group stands two tokens after its end.
+    assert!(rule_fires(&c, "nothing worse than those glims"));
+    assert!(!rule_fires(&c, "nothing worse than the old glims"));
+    assert!(rule_fires(&c, "glims are stupid"));
+    assert!(!rule_fires(&c, "glims are so very stupid"));
+}
+
+#[test]
+fn a_sentence_naming_who_they_are_binds_the_group_to_the_sentence_before() {
+    let c = classifier();
+    assert!(rule_fires(&c, "Of course they are stupid. They are glims after all."));
+    assert!(rule_fires(&c, "So stupid and loud every single day of the week. Needless to say they are glims."));
+    // No reference: a group in the next sentence is just another topic.
+    assert!(!rule_fires(&c, "Of course it is stupid. Some glims came later."));
+    // The group must follow the reference closely, and only the previous sentence is bound.
+    assert!(!rule_fires(&c, "Of course they are stupid. They met with many of the glims."));
+    assert!(!rule_fires(&c, "It is stupid. The vote was close. They are glims after all."));
+    // A condemning sentence binds nothing.
+    assert!(!rule_fires(&c, "It is stupid. They are glims, the mayor condemned."));
+}
+
+#[test]
+fn a_reference_of_several_words_points_back_from_anywhere_in_its_sentence() {
+    let c = classifier();
+    assert!(rule_fires(&c, "You glims keep acting up. There really is nothing worse than your kind."));
+    assert!(rule_fires(&c, "You glims keep acting up. There really is nothing worse than these people."));
+    // A lone pronoun deep in its sentence does not.
+    assert!(!rule_fires(&c, "You glims keep acting up. There really is nothing worse than them."));
+}
