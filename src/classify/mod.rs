@@ -30,6 +30,7 @@ mod tests;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
@@ -179,6 +180,26 @@ struct RegexGroup {
     members: Vec<usize>,
 }
 
+/// A regex term, compiled on first use: the set of its language says when it matched, most
+/// never match a given stream of text, and compiling hundreds of them up front was half of the
+/// classifier's build time.
+#[derive(Debug)]
+struct LazyRegex {
+    source: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn new(source: String) -> Self {
+        LazyRegex { source, compiled: OnceLock::new() }
+    }
+
+    /// The compiled regex; `None` only if it cannot compile, which loading a lexicon rules out.
+    fn get(&self) -> Option<&Regex> {
+        self.compiled.get_or_init(|| crate::lexicon::check_regex(&self.source).ok()).as_ref()
+    }
+}
+
 /// Largest compiled size of one language's `RegexSet`.
 const REGEX_SET_SIZE_LIMIT: usize = 256 * 1024 * 1024;
 
@@ -205,7 +226,8 @@ pub struct Classifier {
     /// One `RegexSet` per lexicon language (`*` for universal lexicons): text runs only the
     /// sets of its language, and no single set grows past the regex size limits.
     regex_sets: Vec<RegexGroup>,
-    regexes: Vec<(Regex, usize)>,
+    /// Regex terms that stay regexes, with their term.
+    regexes: Vec<(LazyRegex, usize)>,
     rules: Vec<CompiledRule>,
     levels: Levels,
     /// One-typo corrections of the literal view, for lexicons with `typos = true`.
@@ -393,9 +415,7 @@ impl Classifier {
             let matched = regex_sets().flat_map(|g| g.set.matches(&view.text).into_iter().map(|i| g.members[i]));
             for ri in matched {
                 let (re, ti) = &self.regexes[ri];
-                if !self.applies(self.terms[*ti].lexicon, lang) {
-                    continue;
-                }
+                let Some(re) = re.get().filter(|_| self.applies(self.terms[*ti].lexicon, lang)) else { continue };
                 for m in re.find_iter(&view.text) {
                     if !m.is_empty()
                         && (!self.terms[*ti].boundaries || on_word_boundaries(&view.text, m.start(), m.end()))
@@ -605,9 +625,8 @@ impl Classifier {
         let Some(ri) = t.regex else { return true };
         let without = format!("{}{}", &text[h.orig.start..neg.start], &text[neg.end..h.orig.end]);
         let view = normalize::normalize_for_regex(&without);
-        !self.regexes[ri]
-            .0
-            .find_iter(&view.text)
+        let Some(re) = self.regexes[ri].0.get() else { return true };
+        !re.find_iter(&view.text)
             .any(|m| !m.is_empty() && (!t.boundaries || on_word_boundaries(&view.text, m.start(), m.end())))
     }
 
@@ -954,13 +973,13 @@ impl Builder {
     }
 
     fn finish(mut self, categories: Vec<CategoryInfo>, levels: Levels) -> Result<Classifier, Vec<FileError>> {
-        let compiled: Vec<_> =
-            self.slow_regexes.par_iter().map(|(source, _, _)| crate::lexicon::check_regex(source)).collect();
-        let mut regexes = Vec::with_capacity(compiled.len());
-        for (result, (_, ti, origin)) in compiled.into_iter().zip(&self.slow_regexes) {
-            match result {
-                Ok(re) => regexes.push((re, *ti)),
-                Err(message) => self.errors.push(origin.error(message)),
+        // Loading a lexicon compiled each regex once to check it (size, empty match); here a
+        // parse suffices to name the file and line of a bad one in a set built otherwise.
+        let mut regexes = Vec::with_capacity(self.slow_regexes.len());
+        for (source, ti, origin) in std::mem::take(&mut self.slow_regexes) {
+            match regex_syntax::Parser::new().parse(&source) {
+                Ok(_) => regexes.push((LazyRegex::new(source), ti)),
+                Err(e) => self.errors.push(origin.error(format!("invalid regex {source:?}: {e}"))),
             }
         }
         if !self.errors.is_empty() {
