@@ -404,8 +404,7 @@ impl Classifier {
                 self.literal_hit(self.folded_patterns[p], folded, start, end, lang, &mut hits)
             });
         }
-        // Unspaced scripts (and only they, among the scripts a lexicon uses) need 3-byte UTF-8.
-        if !self.unspaced_patterns.is_empty() && norm.text.bytes().any(|b| b >= 0xE0) {
+        if !self.unspaced_patterns.is_empty() && views.unspaced {
             for m in self.unspaced.find_overlapping_iter(&norm.text) {
                 let pi = self.unspaced_patterns[m.pattern().as_usize()];
                 self.literal_hit(pi, &norm, m.start(), m.end(), lang, &mut hits);

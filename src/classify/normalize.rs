@@ -114,6 +114,9 @@ pub struct Views {
     pub folded: Option<Normalized>,
     /// The regex view ([`normalize_for_regex`]), when asked for.
     pub regex: Option<Normalized>,
+    /// Whether the text has a character of a script written without spaces (see
+    /// [`is_unspaced_script`]): only then can an unspaced pattern match.
+    pub unspaced: bool,
 }
 
 /// Make the literal view of `input` and, when asked, its diacritic-folded and regex views, in
@@ -123,6 +126,7 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
     let mut folded = want_folded.then(|| Writer::new(input.len(), false, true));
     let mut regex = want_regex.then(|| Writer::new(input.len(), true, false));
     let mut any_folding = false;
+    let mut unspaced = false;
     let bytes = input.as_bytes();
     let mut group = String::new();
     let mut i = 0;
@@ -194,6 +198,7 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
                 let class = if is_mark(l) {
                     Class::Mark(l)
                 } else if is_word_char(l) {
+                    unspaced |= is_unspaced_script(l);
                     Class::Word(l)
                 } else if !l.is_whitespace() && !l.is_control() {
                     Class::Punct(l)
@@ -219,7 +224,12 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
         join_spaced_letters(&mut out);
         out
     };
-    Views { literal: finish(literal), folded: folded.filter(|_| any_folding).map(finish), regex: regex.map(finish) }
+    Views {
+        literal: finish(literal),
+        folded: folded.filter(|_| any_folding).map(finish),
+        regex: regex.map(finish),
+        unspaced,
+    }
 }
 
 /// What one (normalised, case-folded) character is to the views.
@@ -260,7 +270,7 @@ impl Writer {
         if self.pending.is_some() {
             return None;
         }
-        self.out.text.chars().next_back().filter(|c| c.is_alphabetic())
+        self.out.text.chars().next_back().filter(|&c| is_letter(c))
     }
 
     /// Write one character; returns whether folding diacritics changed it.
@@ -343,7 +353,7 @@ fn starts_with_mark(rest: &str) -> bool {
 fn next_is_letter(input: &str, at: usize) -> bool {
     match input.as_bytes().get(at) {
         Some(b) if b.is_ascii() => b.is_ascii_alphabetic(),
-        Some(_) => input[at..].chars().next().is_some_and(char::is_alphabetic),
+        Some(_) => input[at..].chars().next().is_some_and(is_letter),
         None => false,
     }
 }
@@ -365,7 +375,12 @@ fn common_letter(c: char) -> bool {
 
 /// A letter, digit or other word character.
 fn is_word_char(c: char) -> bool {
-    common_letter(c) || c.is_alphanumeric()
+    c.is_ascii_alphanumeric() || common_letter(c) || (!c.is_ascii() && c.is_alphanumeric())
+}
+
+/// A letter (the common scripts answered without the Unicode tables).
+pub fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || common_letter(c) || (!c.is_ascii() && c.is_alphabetic())
 }
 
 /// Whether `c` alone is already in NFKC (and so needs no composition with its neighbours).
@@ -377,7 +392,7 @@ fn is_nfkc_stable(c: char) -> bool {
 /// a letter ("@ss", "$lut"), stands for the letter it looks like. Digits elsewhere ("2nd",
 /// "covid19", "1994") stay digits.
 fn unleet(c: char, prev: Option<char>, next_is_letter: bool) -> Option<char> {
-    let prev_is_letter = prev.is_some_and(|p| p.is_alphabetic());
+    let prev_is_letter = prev.is_some_and(is_letter);
     let letter = match c {
         '0' => 'o',
         '1' => 'i',
@@ -416,7 +431,7 @@ fn join_spaced_letters(out: &mut Normalized) {
         let t = &out.text[s..e];
         let mut cs = t.chars();
         // A letter, with its marks; in the regex view the last of a run may carry punctuation.
-        cs.next().is_some_and(|c| c.is_alphabetic()) && cs.all(|c| is_combining_mark(c) || !c.is_alphanumeric())
+        cs.next().is_some_and(is_letter) && cs.all(|c| is_mark(c) || !is_word_char(c))
     };
     let mut drop: Vec<usize> = Vec::new();
     let mut i = 0;

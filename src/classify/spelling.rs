@@ -121,7 +121,7 @@ impl Speller {
             let fix = languages.iter().find_map(|l| l.fixes.get(word));
             if word.len() < 4
                 || (fix.is_none() && !could_split)
-                || !word.chars().all(char::is_alphabetic)
+                || !word.chars().all(super::normalize::is_letter)
                 || languages.iter().any(|l| l.knows(word))
             {
                 continue;
