@@ -87,7 +87,7 @@ fn cpu_report() {
     }
     let mb = total_bytes() as f64 / 1e6;
     let (literals, regexes) = c.engines();
-    println!("corpus {mb:.1} MB in {} texts; {literals} automaton strings, {regexes} regexes", corpus().len());
+    println!("corpus {mb:.1} MB in {} texts; {literals} literal patterns, {regexes} regexes", corpus().len());
     println!(
         "build {build_wall:.3} s wall ({build_cpu:.2} s CPU, all threads); classify {classify_s:.3} s CPU = {:.1} MB/s per core",
         mb / classify_s

@@ -6,8 +6,8 @@
 //! crawled at well under 1 MB/s. So, at build time:
 //!
 //! - [`literal_expansions`] spells out a finite regex as every string it matches; those
-//!   strings join the literal terms in the Aho-Corasick automaton, where they cost nothing
-//!   extra per byte of text and are found overlapping (a longer spelling that fails its
+//!   strings join the literal terms (looked up word by word, see [`super::words`]), where
+//!   they cost nothing extra per byte of text and are all found (a longer spelling that fails its
 //!   boundary check never hides a shorter one, which a leftmost regex search would);
 //! - [`prefilter_pattern`] drops the look-arounds of a regex that stays a regex (it has `+`,
 //!   `*` or a big class), so the per-language `RegexSet` that decides which regexes to run can

@@ -306,8 +306,9 @@ impl Classifier {
         (self.terms.len(), self.rules.len())
     }
 
-    /// How the terms were compiled: strings in the Aho-Corasick automaton, and terms left
-    /// as regexes (they cost far more per byte of text; see [`expand`]).
+    /// How the terms were compiled: literal patterns (looked up word by word, or in the
+    /// automaton of unspaced scripts), and terms left as regexes (they cost far more per byte
+    /// of text; see [`expand`]).
     pub fn engines(&self) -> (usize, usize) {
         (self.literal_terms.len(), self.regexes.len())
     }
@@ -923,7 +924,7 @@ impl Builder {
             self.add_pattern(pattern, fold, ti);
         } else if let Some(source) = &t.spec.regex {
             term.boundaries = !source.chars().any(is_unspaced_script);
-            // A finite word list joins the automaton (it parsed, and every spelling starts
+            // A finite word list joins the literals (it parsed, and every spelling starts
             // with a word character, so it is a valid regex that never matches empty text);
             // anything else stays a regex, found through a boundary-free prefilter set and
             // confirmed by the regex itself.

@@ -2,8 +2,8 @@
 //!
 //! Writers dodge filters with small misspellings ("I haet them", "make me sikc", "deaht to
 //! all") and run words together ("sosickening", "stabthose"). Rather than adding every
-//! misspelling of every phrase to the automaton, which would multiply its size, the literal
-//! view of a text is corrected word by word before the search:
+//! misspelling of every phrase to the literal patterns, which would multiply their number,
+//! the literal view of a text is corrected word by word before the search:
 //!
 //! - a word that is one neighbour swap or one inner letter drop away from a word of a
 //!   typo-tolerant lexicon ([`typo_variants`]) becomes that word, unless it is itself a word
@@ -57,7 +57,7 @@ pub struct Speller {
 const SPLIT_MIN: usize = 5;
 
 impl Speller {
-    /// Learn the words of one automaton pattern of a lexicon of `language`.
+    /// Learn the words of one literal pattern of a lexicon of `language`.
     pub fn add_pattern(&mut self, language: &str, pattern: &str, tolerant: bool) {
         let lang = self.languages.entry(language.to_string()).or_default();
         for word in pattern.split(' ').filter(|w| !w.is_empty()) {

@@ -405,7 +405,7 @@ impl<'a> Entries<'a> {
     }
 }
 
-/// The automaton pattern and stem flag of a `match`, exactly as the classifier compiles it.
+/// The literal pattern and stem flag of a `match`, exactly as the classifier compiles it.
 pub fn literal_pattern(literal: &str) -> (String, bool) {
     let stem = literal.trim_end().ends_with('*');
     let pattern = normalize(literal.trim_end().trim_end_matches('*'), false).text.trim().to_string();
