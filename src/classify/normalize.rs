@@ -155,11 +155,11 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
             let span = (i as u32, i as u32 + 1);
             let class = if b.is_ascii_alphanumeric() {
                 let unleeted = matches!(b, b'0' | b'1' | b'3' | b'4' | b'5' | b'7')
-                    .then(|| unleet(b as char, literal.last_letter(), next_is_letter(input, i + 1)))
+                    .then(|| unleet(b as char, literal.letters_before(), letters_after(input, i + 1)))
                     .flatten();
                 Class::Word(unleeted.unwrap_or(b.to_ascii_lowercase() as char))
             } else if b == b'@' || b == b'$' {
-                match unleet(b as char, literal.last_letter(), next_is_letter(input, i + 1)) {
+                match unleet(b as char, literal.letters_before(), letters_after(input, i + 1)) {
                     Some(letter) => Class::Word(letter),
                     None => Class::Punct(b as char),
                 }
@@ -265,12 +265,23 @@ impl Writer {
         Writer { out, pending: None, keep_punct, fold_diacritics }
     }
 
-    /// The character just written, if it is a letter and no separator came after it.
-    fn last_letter(&self) -> Option<char> {
+    /// How many letters (up to 3) end the word written so far: 0 at a word start, `None`
+    /// right after a digit (inside a number).
+    fn letters_before(&self) -> Option<usize> {
         if self.pending.is_some() {
-            return None;
+            return Some(0);
         }
-        self.out.text.chars().next_back().filter(|&c| is_letter(c))
+        let mut n = 0;
+        for c in self.out.text.chars().rev().take(3) {
+            if is_letter(c) {
+                n += 1;
+            } else if c.is_alphanumeric() && n == 0 {
+                return None;
+            } else {
+                break;
+            }
+        }
+        Some(n)
     }
 
     /// Write one character; returns whether folding diacritics changed it.
@@ -349,13 +360,22 @@ fn starts_with_mark(rest: &str) -> bool {
     rest.chars().next().is_some_and(is_mark)
 }
 
-/// Whether the character starting at byte `at` is a letter.
-fn next_is_letter(input: &str, at: usize) -> bool {
-    match input.as_bytes().get(at) {
-        Some(b) if b.is_ascii() => b.is_ascii_alphabetic(),
-        Some(_) => input[at..].chars().next().is_some_and(is_letter),
-        None => false,
+/// What follows byte `at`: how many letters in a row (up to 3), and whether a digit or letter
+/// comes right after.
+fn letters_after(input: &str, at: usize) -> After {
+    let mut letters = 0;
+    let mut chars = input[at..].chars();
+    let first = chars.clone().next();
+    while letters < 3 && chars.next().is_some_and(is_letter) {
+        letters += 1;
     }
+    After { letters, word_goes_on: first.is_some_and(|c| c.is_alphanumeric()) }
+}
+
+/// The context after a possible leet character (see [`letters_after`]).
+struct After {
+    letters: usize,
+    word_goes_on: bool,
 }
 
 /// Letters of the scripts most news is written in, which have neither marks nor compatibility
@@ -388,11 +408,12 @@ fn is_nfkc_stable(c: char) -> bool {
     common_letter(c) || unicode_normalization::is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
-/// Leetspeak inside a word: a digit between two letters ("h4te", "k1ll"), or `@`/`$` next to
-/// a letter ("@ss", "$lut"), stands for the letter it looks like. Digits elsewhere ("2nd",
-/// "covid19", "1994") stay digits.
-fn unleet(c: char, prev: Option<char>, next_is_letter: bool) -> Option<char> {
-    let prev_is_letter = prev.is_some_and(is_letter);
+/// Leetspeak: a digit between two letters ("h4te", "k1ll"), starting a word of three more
+/// letters ("4ssholes") or ending one after three letters ("slu7", "crippl3"), or `@`/`$`
+/// next to a letter ("@ss", "$lut"), stands for the letter it looks like. Digits elsewhere
+/// ("2nd", "mp3", "5g", "covid19", "1994") stay digits. `before` is the letters just written
+/// in this word (`None` after a digit).
+fn unleet(c: char, before: Option<usize>, after: After) -> Option<char> {
     let letter = match c {
         '0' => 'o',
         '1' => 'i',
@@ -400,11 +421,16 @@ fn unleet(c: char, prev: Option<char>, next_is_letter: bool) -> Option<char> {
         '4' => 'a',
         '5' => 's',
         '7' => 't',
-        '@' => return (prev_is_letter || next_is_letter).then_some('a'),
-        '$' => return (prev_is_letter || next_is_letter).then_some('s'),
+        '@' | '$' => {
+            let next_to_letter = before.is_some_and(|n| n > 0) || after.letters > 0;
+            return next_to_letter.then_some(if c == '@' { 'a' } else { 's' });
+        }
         _ => return None,
     };
-    (prev_is_letter && next_is_letter).then_some(letter)
+    let inner = before.is_some_and(|n| n > 0) && after.letters > 0;
+    let starts_word = before == Some(0) && after.letters >= 3;
+    let ends_word = before.is_some_and(|n| n >= 3) && !after.word_goes_on;
+    (inner || starts_word || ends_word).then_some(letter)
 }
 
 /// Letters written apart to dodge filters ("k i l l", "h a t e"): a run of three or more
@@ -586,6 +612,8 @@ mod tests {
         assert_eq!(norm("I h4te them, k1ll th3m"), "i hate them kill them");
         assert_eq!(norm("@ss and a$$"), "ass and ass");
         assert_eq!(norm("the 2nd of may 1994, covid19"), "the 2nd of may 1994 covid19");
+        assert_eq!(norm("4ssholes, slu7 and crippl3"), "assholes slut and cripple");
+        assert_eq!(norm("mp3 5g ps5 g20 10km 3rd ak47 windows10"), "mp3 5g ps5 g20 10km 3rd ak47 windows10");
         assert_eq!(norm("I h a t e them"), "ihate them");
         assert_eq!(norm("k i l l them"), "kill them");
         assert_eq!(norm("a b testing"), "a b testing");
