@@ -56,6 +56,10 @@ pub struct Speller {
 /// few and harmless ("jobseeker", "countryfile").
 const SPLIT_MIN: usize = 5;
 
+/// Without a dictionary, only swaps in words of a typo-tolerant lexicon at least this long
+/// are corrected.
+const UNCHECKED_MIN: usize = 6;
+
 impl Speller {
     /// Learn the words of one literal pattern of a lexicon of `language`.
     pub fn add_pattern(&mut self, language: &str, pattern: &str, tolerant: bool) {
@@ -76,8 +80,13 @@ impl Speller {
         for (code, lang) in self.languages.iter_mut() {
             lang.dictionary = dictionaries.get(code).cloned();
             let mut fixes: HashMap<String, Option<String>> = HashMap::new();
-            for word in &lang.tolerant {
-                for variant in typo_variants(word) {
+            // Without a dictionary only the lexicons say what is spelt right: correct only
+            // swapped letters, and only towards longer words. A dropped letter too often
+            // leaves a real word ("strange" is "strangle" without its l).
+            let checked = lang.dictionary.is_some();
+            for word in lang.tolerant.iter().filter(|w| checked || w.chars().count() >= UNCHECKED_MIN) {
+                let variants = typo_variants(word).into_iter();
+                for variant in variants.filter(|v| checked || v.len() == word.len()) {
                     if lang.knows(&variant) {
                         continue;
                     }
@@ -138,6 +147,8 @@ impl Speller {
 /// "sosickening" → "so sickening": a known short word and a longer tolerant word (see
 /// [`SPLIT_MIN`]); the split with the longest tolerant word wins.
 fn split(lang: &Language, word: &str) -> Option<String> {
+    // Only a dictionary knows the short words ("so", "les") a split needs.
+    lang.dictionary.as_ref()?;
     let mut best: Option<(usize, usize)> = None;
     for (i, _) in word.char_indices().skip(2) {
         let (left, right) = word.split_at(i);

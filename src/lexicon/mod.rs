@@ -56,8 +56,10 @@ pub struct LexiconMeta {
     #[serde(default)]
     pub typos: bool,
     /// Correctly spelt words of the language, one per line, relative to this file: a word in
-    /// it is never taken for a misspelling ("three" is not a typo of "there"). Required with
-    /// `typos`.
+    /// it is never taken for a misspelling ("three" is not a typo of "there"). Without one,
+    /// `typos` corrects only swapped neighbours in words of six letters or more (few real
+    /// words lie one swap away from them), no dropped letters, and never splits run-together
+    /// words.
     #[serde(default)]
     pub dictionary: Option<PathBuf>,
 }
@@ -393,7 +395,7 @@ pub fn load_file(path: &Path, categories: &Categories) -> Result<Lexicon, Vec<Fi
 /// fast non-cryptographic FxHash (the keys come from lexicon files, not attackers).
 pub type WordSet = rustc_hash::FxHashSet<String>;
 
-/// Read each language's `dictionary` files once; `typos = true` without one is an error.
+/// Read each language's `dictionary` files once.
 pub(crate) fn load_dictionaries(
     lexicons: &[Lexicon],
     errors: &mut Vec<FileError>,
@@ -415,15 +417,6 @@ pub(crate) fn load_dictionaries(
                 errors.push(FileError::whole(&lex.path, format!("dictionary {}: cannot read it: {e}", path.display())))
             }
         }
-    }
-    for lex in lexicons.iter().filter(|l| l.meta.typos && !out.contains_key(&l.meta.language)) {
-        errors.push(FileError::whole(
-            &lex.path,
-            format!(
-                "typos = true needs a dictionary of correctly spelt {} words (dictionary = \"words.txt\")",
-                lex.meta.language
-            ),
-        ));
     }
     out.into_iter().map(|(lang, words)| (lang, std::sync::Arc::new(words))).collect()
 }
