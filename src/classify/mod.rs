@@ -90,6 +90,13 @@ struct LexiconInfo {
     fold_diacritics: bool,
 }
 
+impl LexiconInfo {
+    /// Whether the lexicon's terms count in text of `lang` (`None`: every lexicon applies).
+    fn applies(&self, lang: Option<&str>) -> bool {
+        self.universal || lang.is_none_or(|lang| self.language == lang)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct CompiledTerm {
     lexicon: usize,
@@ -217,6 +224,8 @@ pub struct Classifier {
     folded_words: words::WordIndex,
     /// For each pattern of `folded_words`, its index in `literal_terms`.
     folded_patterns: Vec<usize>,
+    /// Lexicons with `fold_diacritics` (few): text of their languages needs the folded view.
+    folding_lexicons: Vec<usize>,
     /// Literal patterns of scripts without spaces, which match inside words.
     unspaced: AhoCorasick,
     /// For each pattern of `unspaced`, its index in `literal_terms`.
@@ -375,15 +384,12 @@ impl Classifier {
     }
 
     fn applies(&self, lexicon: usize, lang: Option<&str>) -> bool {
-        let l = &self.lexicons[lexicon];
-        l.universal || lang.is_none_or(|lang| l.language == lang)
+        self.lexicons[lexicon].applies(lang)
     }
 
     /// Every term hit in `text`, in text order, with `sentence` left at 0 for the caller.
     fn find_hits(&self, text: &str, lang: Option<&str>) -> Vec<Hit> {
-        let applies = |l: &LexiconInfo| l.universal || lang.is_none_or(|lang| l.language == lang);
-        let want_folded =
-            !self.folded_words.is_empty() && self.lexicons.iter().any(|l| l.fold_diacritics && applies(l));
+        let want_folded = self.folding_lexicons.iter().any(|&l| self.applies(l, lang));
         let regex_sets =
             || self.regex_sets.iter().filter(|g| g.language == "*" || lang.is_none_or(|l| g.language == l));
         let views = normalize::views(text, want_folded, regex_sets().next().is_some());
@@ -1041,6 +1047,8 @@ impl Builder {
             },
         );
         let regex_sets = regex_sets.map_err(|e| vec![e])?;
+        let folding_lexicons =
+            self.lexicons.iter().enumerate().filter(|(_, l)| l.fold_diacritics).map(|(i, _)| i).collect();
         Ok(Classifier {
             categories,
             lexicons: self.lexicons,
@@ -1049,6 +1057,7 @@ impl Builder {
             word_patterns: plain.ids,
             folded_words,
             folded_patterns: folded.ids,
+            folding_lexicons,
             unspaced,
             unspaced_patterns,
             literal_terms: self.literal_terms,
