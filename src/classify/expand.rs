@@ -13,7 +13,7 @@
 //!   `*` or a big class), so the per-language `RegexSet` that decides which regexes to run can
 //!   use the DFA; the regex itself, with its `\b`, then confirms the matches.
 
-use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
+use regex_syntax::hir::{Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition};
 use unicode_normalization::char::is_combining_mark;
 
 use super::normalize::normalize;
@@ -204,6 +204,162 @@ fn without_looks(hir: &Hir) -> Hir {
     }
 }
 
+/// `source` rewritten to run on the literal view, where every run of punctuation and spaces
+/// is one space: punctuation it spells becomes that space (`qu'ils` → `qu ils`,
+/// `pre-?emptive` → `pre ?emptive`), classes lose their punctuation (and keep a space if
+/// they had whitespace: `[\w' -]` → `[\w ]`), a run of separators is one space (`,?\s+` →
+/// ` `), and separators at either end of the pattern go (`kill them!` → `kill them`).
+///
+/// One view for every term means one normalisation pass per text, and regexes see the same
+/// words as literals (typo corrections included). `None` when the regex spells a symbol
+/// (emoji, currency sign, arrow …), which only the regex view keeps, or only separators.
+pub fn literal_view_regex(source: &str) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    if spells_symbol(&hir) {
+        return None;
+    }
+    let word = regex_syntax::Parser::new().parse(r"[\w--_]").ok()?;
+    let HirKind::Class(Class::Unicode(word)) = word.kind() else { return None };
+    let rewritten = literal_view(&hir, word);
+    let trimmed = match rewritten.kind() {
+        HirKind::Alternation(branches) => Hir::alternation(branches.iter().map(trim_separators).collect()),
+        _ => trim_separators(&rewritten),
+    };
+    // Nothing but separators (`[.!]+`) is nothing in the literal view.
+    trimmed.properties().minimum_len().is_some_and(|n| n > 0).then(|| trimmed.to_string())
+}
+
+/// Whether `hir` spells a symbol the literal view drops, as a literal or in a small class.
+fn spells_symbol(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Literal(lit) => std::str::from_utf8(&lit.0).is_ok_and(|t| t.chars().any(is_symbol)),
+        HirKind::Class(Class::Unicode(class)) => {
+            let chars: Vec<char> = class.iter().flat_map(|r| r.start()..=r.end()).take(MAX_CLASS + 1).collect();
+            chars.len() <= MAX_CLASS && chars.into_iter().any(is_symbol)
+        }
+        HirKind::Repetition(r) => spells_symbol(&r.sub),
+        HirKind::Capture(c) => spells_symbol(&c.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().any(spells_symbol),
+        _ => false,
+    }
+}
+
+/// A symbol: a character that is neither a word character, whitespace nor punctuation.
+fn is_symbol(c: char) -> bool {
+    !is_word(c) && !c.is_whitespace() && !super::normalize::is_punctuation(c)
+}
+
+fn literal_view(hir: &Hir, word: &ClassUnicode) -> Hir {
+    match hir.kind() {
+        HirKind::Literal(lit) => match std::str::from_utf8(&lit.0) {
+            // One node per character, so that separators merge with their neighbours.
+            Ok(text) => {
+                Hir::concat(text.chars().map(|c| Hir::literal(view_char(c).to_string().into_bytes())).collect())
+            }
+            Err(_) => hir.clone(),
+        },
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut kept = class.clone();
+            kept.intersect(word);
+            // A class of spaces or of punctuation variants (`['ʼ]`, `[-–]`) allows a space
+            // where it had them; a class of letters that allows an apostrophe (`[a-z']*`)
+            // keeps to its word.
+            let has_space = class.iter().any(|r| (r.start()..=r.end()).any(char::is_whitespace));
+            let punctuation_variants = kept.iter().map(|r| r.len()).sum::<usize>() <= 4 && kept != *class;
+            if has_space || punctuation_variants {
+                kept.union(&ClassUnicode::new([ClassUnicodeRange::new(' ', ' ')]));
+            }
+            Hir::class(Class::Unicode(kept))
+        }
+        HirKind::Capture(c) => Hir::capture(Capture { sub: Box::new(literal_view(&c.sub, word)), ..c.clone() }),
+        HirKind::Repetition(r) => {
+            let sub = literal_view(&r.sub, word);
+            if is_separator(&sub) {
+                // A run of separators is one space; an optional one, an optional space.
+                return if r.min == 0 { Hir::repetition(optional(space())) } else { space() };
+            }
+            Hir::repetition(Repetition { sub: Box::new(sub), ..r.clone() })
+        }
+        HirKind::Concat(parts) => {
+            let mut out: Vec<Hir> = Vec::new();
+            let mut run: Vec<Hir> = Vec::new();
+            let flat = parts.iter().map(|p| literal_view(p, word)).flat_map(|p| match p.kind() {
+                HirKind::Concat(inner) => inner.to_vec(),
+                HirKind::Literal(lit) => split_literal(&lit.0),
+                _ => vec![p],
+            });
+            for part in flat {
+                if is_separator(&part) {
+                    run.push(part);
+                } else {
+                    out.extend(merge_separators(std::mem::take(&mut run)));
+                    out.push(part);
+                }
+            }
+            out.extend(merge_separators(run));
+            Hir::concat(out)
+        }
+        HirKind::Alternation(parts) => Hir::alternation(parts.iter().map(|p| literal_view(p, word)).collect()),
+        _ => hir.clone(),
+    }
+}
+
+/// How the literal view writes `c` outside a word: punctuation and spaces are a space.
+fn view_char(c: char) -> char {
+    if is_word(c) { c } else { ' ' }
+}
+
+fn space() -> Hir {
+    Hir::literal(*b" ")
+}
+
+fn optional(sub: Hir) -> Repetition {
+    Repetition { min: 0, max: Some(1), greedy: true, sub: Box::new(sub) }
+}
+
+/// A literal as one node per character.
+fn split_literal(bytes: &[u8]) -> Vec<Hir> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.chars().map(|c| Hir::literal(c.to_string().into_bytes())).collect(),
+        Err(_) => vec![Hir::literal(bytes.to_vec())],
+    }
+}
+
+/// Whether `hir` matches only spaces (or nothing).
+fn is_separator(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Literal(lit) => lit.0.iter().all(|&b| b == b' '),
+        HirKind::Class(Class::Unicode(class)) => class.iter().all(|r| r.start() == ' ' && r.end() == ' '),
+        HirKind::Repetition(r) => is_separator(&r.sub),
+        HirKind::Capture(c) => is_separator(&c.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => !parts.is_empty() && parts.iter().all(is_separator),
+        _ => false,
+    }
+}
+
+/// A run of separators as the literal view has it: one space, optional if each part is.
+fn merge_separators(run: Vec<Hir>) -> Option<Hir> {
+    if run.is_empty() {
+        return None;
+    }
+    let required = run.iter().any(|h| h.properties().minimum_len().is_some_and(|n| n > 0));
+    Some(if required { space() } else { Hir::repetition(optional(space())) })
+}
+
+/// `hir` without separators at its start and end.
+fn trim_separators(hir: &Hir) -> Hir {
+    match hir.kind() {
+        _ if is_separator(hir) => Hir::empty(),
+        HirKind::Concat(parts) => {
+            let start = parts.iter().position(|p| !is_separator(p)).unwrap_or(parts.len());
+            let end = parts.iter().rposition(|p| !is_separator(p)).map_or(start, |e| e + 1);
+            Hir::concat(parts[start..end].to_vec())
+        }
+        HirKind::Capture(c) => Hir::capture(Capture { sub: Box::new(trim_separators(&c.sub)), ..c.clone() }),
+        _ => hir.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +388,34 @@ mod tests {
     fn spellings_are_written_as_the_literal_view_writes_text() {
         assert_eq!(expand(r"\bhouse[- ]to[- ]house\b").unwrap(), vec!["house to house"]);
         assert_eq!(expand(r"\bKill\b").unwrap(), vec!["kill"]);
+    }
+
+    #[test]
+    fn regexes_are_rewritten_for_the_literal_view() {
+        let matches = |source: &str, text: &str| {
+            let view = literal_view_regex(source).unwrap_or_else(|| panic!("{source} stays on the regex view"));
+            regex::Regex::new(&view).unwrap().is_match(&normalize(text, false).text)
+        };
+        assert!(matches(r"\bqu'ils\b \w+", "Qu’ils partent!"));
+        assert!(matches(r"\bpre-?emptive\b", "pre-emptive"));
+        assert!(matches(r"\bpre-?emptive\b", "preemptive"));
+        assert!(matches(r"\bkill,?\s+them\b", "kill,  them"));
+        assert!(matches(r"\b(kill|end) (them|\w+)!", "kill them"));
+        assert!(matches(r"\bзв['ʼ]?язаними\b", "зв'язаними"));
+        assert!(matches(r"\bvalise[ ,—–-]+gare\b", "valise — gare"));
+        // A letter class that allows an apostrophe keeps to its word.
+        assert!(!matches(r"\bkurt[a-z']* foo\b", "kurt bar foo"));
+        assert!(matches(r"\bkiristaan[a-z']*\b", "kiristaan's"));
+        // Whatever stands between words in the text, the view has one space.
+        assert_eq!(literal_view_regex(r"\ba\s*[,;]\s+b").unwrap(), literal_view_regex(r"\ba b").unwrap());
+    }
+
+    #[test]
+    fn symbols_keep_a_regex_on_the_regex_view() {
+        assert_eq!(literal_view_regex(r"🔪+ them"), None);
+        assert_eq!(literal_view_regex(r"[€$] \d+"), None);
+        assert_eq!(literal_view_regex(r"[.!?]+"), None, "only separators");
+        assert!(literal_view_regex(r"\w+!+").is_some());
     }
 
     #[test]

@@ -182,6 +182,8 @@ impl Hit {
 #[derive(Debug)]
 struct RegexGroup {
     language: String,
+    /// Whether the set runs on the literal view (else on the regex view).
+    literal_view: bool,
     set: RegexSet,
     /// For each regex of `set`, its index in `Classifier::regexes`.
     members: Vec<usize>,
@@ -205,6 +207,16 @@ impl LazyRegex {
     fn get(&self) -> Option<&Regex> {
         self.compiled.get_or_init(|| crate::lexicon::check_regex(&self.source).ok()).as_ref()
     }
+}
+
+/// A term that stays a regex.
+#[derive(Debug)]
+struct RegexTerm {
+    regex: LazyRegex,
+    term: usize,
+    /// Whether it runs on the literal view, rewritten for it (see
+    /// [`expand::literal_view_regex`]); else on the regex view, which keeps symbols.
+    literal_view: bool,
 }
 
 /// Largest compiled size of one language's `RegexSet`.
@@ -235,8 +247,8 @@ pub struct Classifier {
     /// One `RegexSet` per lexicon language (`*` for universal lexicons): text runs only the
     /// sets of its language, and no single set grows past the regex size limits.
     regex_sets: Vec<RegexGroup>,
-    /// Regex terms that stay regexes, with their term.
-    regexes: Vec<(LazyRegex, usize)>,
+    /// Regex terms that stay regexes.
+    regexes: Vec<RegexTerm>,
     rules: Vec<CompiledRule>,
     levels: Levels,
     /// One-typo corrections of the literal view, for lexicons with `typos = true`.
@@ -392,7 +404,8 @@ impl Classifier {
         let want_folded = self.folding_lexicons.iter().any(|&l| self.applies(l, lang));
         let regex_sets =
             || self.regex_sets.iter().filter(|g| g.language == "*" || lang.is_none_or(|l| g.language == l));
-        let views = normalize::views(text, want_folded, regex_sets().next().is_some());
+        let want_regex_view = regex_sets().any(|g| !g.literal_view);
+        let views = normalize::views(text, want_folded, want_regex_view);
         let mut norm = views.literal;
         if let Some(corrected) = self.speller.correct(&norm, lang) {
             norm = corrected;
@@ -417,17 +430,20 @@ impl Classifier {
                 self.literal_hit(pi, &norm, m.start(), m.end(), lang, &mut hits);
             }
         }
-        if let Some(view) = &views.regex {
-            let matched = regex_sets().flat_map(|g| g.set.matches(&view.text).into_iter().map(|i| g.members[i]));
-            for ri in matched {
-                let (re, ti) = &self.regexes[ri];
-                let Some(re) = re.get().filter(|_| self.applies(self.terms[*ti].lexicon, lang)) else { continue };
+        for g in regex_sets() {
+            let Some(view) = (if g.literal_view { Some(&norm) } else { views.regex.as_ref() }) else { continue };
+            for ri in g.set.matches(&view.text).into_iter().map(|i| g.members[i]) {
+                let ti = self.regexes[ri].term;
+                let Some(re) = self.regexes[ri].regex.get().filter(|_| self.applies(self.terms[ti].lexicon, lang))
+                else {
+                    continue;
+                };
                 for m in re.find_iter(&view.text) {
                     if !m.is_empty()
-                        && (!self.terms[*ti].boundaries || on_word_boundaries(&view.text, m.start(), m.end()))
+                        && (!self.terms[ti].boundaries || on_word_boundaries(&view.text, m.start(), m.end()))
                     {
                         let (os, oe) = view.original_range(m.start(), m.end());
-                        hits.push(Hit::new(*ti, os..oe));
+                        hits.push(Hit::new(ti, os..oe));
                     }
                 }
             }
@@ -630,8 +646,13 @@ impl Classifier {
         }
         let Some(ri) = t.regex else { return true };
         let without = format!("{}{}", &text[h.orig.start..neg.start], &text[neg.end..h.orig.end]);
-        let view = normalize::normalize_for_regex(&without);
-        let Some(re) = self.regexes[ri].0.get() else { return true };
+        let r = &self.regexes[ri];
+        let view = if r.literal_view {
+            normalize::normalize(&without, false)
+        } else {
+            normalize::normalize_for_regex(&without)
+        };
+        let Some(re) = r.regex.get() else { return true };
         !re.find_iter(&view.text)
             .any(|m| !m.is_empty() && (!t.boundaries || on_word_boundaries(&view.text, m.start(), m.end())))
     }
@@ -886,8 +907,9 @@ struct Builder {
     /// Languages that have a lexicon with `typos = true`.
     typo_languages: HashSet<String>,
     regex_sources: Vec<String>,
-    /// Regex terms that stay regexes: source, term, and where the term was written.
-    slow_regexes: Vec<(String, usize, Origin)>,
+    /// Regex terms that stay regexes: source as written, source to run (see
+    /// [`RegexTerm::literal_view`]), term, and where the term was written.
+    slow_regexes: Vec<(String, Option<String>, usize, Origin)>,
     rules: Vec<CompiledRule>,
     errors: Vec<FileError>,
 }
@@ -943,9 +965,11 @@ impl Builder {
                 }
             } else {
                 // Compiled in `finish`, all at once on every core; `regexes` keeps this order.
-                self.regex_sources.push(expand::prefilter_pattern(source).unwrap_or_else(|| source.clone()));
+                let literal_view = expand::literal_view_regex(source);
+                let run = literal_view.as_ref().unwrap_or(source);
+                self.regex_sources.push(expand::prefilter_pattern(run).unwrap_or_else(|| run.clone()));
                 term.regex = Some(self.slow_regexes.len());
-                self.slow_regexes.push((source.clone(), ti, origin.clone()));
+                self.slow_regexes.push((source.clone(), literal_view, ti, origin.clone()));
             }
         }
         self.terms.push(term);
@@ -982,9 +1006,13 @@ impl Builder {
         // Loading a lexicon compiled each regex once to check it (size, empty match); here a
         // parse suffices to name the file and line of a bad one in a set built otherwise.
         let mut regexes = Vec::with_capacity(self.slow_regexes.len());
-        for (source, ti, origin) in std::mem::take(&mut self.slow_regexes) {
+        for (source, literal_view, term, origin) in std::mem::take(&mut self.slow_regexes) {
             match regex_syntax::Parser::new().parse(&source) {
-                Ok(_) => regexes.push((LazyRegex::new(source), ti)),
+                Ok(_) => regexes.push(RegexTerm {
+                    literal_view: literal_view.is_some(),
+                    regex: LazyRegex::new(literal_view.unwrap_or(source)),
+                    term,
+                }),
                 Err(e) => self.errors.push(origin.error(format!("invalid regex {source:?}: {e}"))),
             }
         }
@@ -1012,11 +1040,11 @@ impl Builder {
         let unspaced = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&unspaced).map_err(|e| {
             vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the term automaton: {e}"))]
         })?;
-        let mut by_language: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
-        for (ri, (_, ti)) in regexes.iter().enumerate() {
-            let lex = &self.lexicons[self.terms[*ti].lexicon];
-            let key = if lex.universal { "*".to_string() } else { lex.language.clone() };
-            by_language.entry(key).or_default().push(ri);
+        let mut by_language: std::collections::BTreeMap<(String, bool), Vec<usize>> = std::collections::BTreeMap::new();
+        for (ri, r) in regexes.iter().enumerate() {
+            let lex = &self.lexicons[self.terms[r.term].lexicon];
+            let language = if lex.universal { "*".to_string() } else { lex.language.clone() };
+            by_language.entry((language, r.literal_view)).or_default().push(ri);
         }
         // The regex sets and the word indexes are independent: build them side by side.
         let regex_sources = &self.regex_sources;
@@ -1024,7 +1052,7 @@ impl Builder {
             || {
                 by_language
                     .into_par_iter()
-                    .map(|(language, members)| {
+                    .map(|((language, literal_view), members)| {
                         let set = RegexSetBuilder::new(members.iter().map(|&ri| &regex_sources[ri]))
                             .size_limit(REGEX_SET_SIZE_LIMIT)
                             .dfa_size_limit(REGEX_SET_SIZE_LIMIT)
@@ -1035,7 +1063,7 @@ impl Builder {
                                     format!("cannot build the regex set of language {language}: {e}"),
                                 )
                             })?;
-                        Ok(RegexGroup { language, set, members })
+                        Ok(RegexGroup { language, literal_view, set, members })
                     })
                     .collect::<Result<Vec<_>, FileError>>()
             },

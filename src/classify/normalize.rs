@@ -17,52 +17,142 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
-/// Normalised text and, for each of its bytes, where it came from.
+/// Normalised text and a map from each of its bytes back to the original.
 #[derive(Debug, Clone, Default)]
 pub struct Normalized {
     /// The normalised text: lowercase words separated by single spaces.
     pub text: String,
-    /// For each byte of `text`, the start of the original character it came from.
-    src_start: Vec<u32>,
-    /// For each byte of `text`, the end of the original character it came from.
-    src_end: Vec<u32>,
+    /// Where the map back to the original changes, in order of `at`. Most text is copied
+    /// byte for byte (ASCII lowercased, or a character whose lowercase has as many bytes), so
+    /// the map is a few segments per text, not two offsets per byte: writing those offsets
+    /// cost more than the rest of normalisation.
+    map: Vec<Segment>,
 }
 
+/// From normalised byte `at` on (up to the next segment), where the bytes came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Segment {
+    at: u32,
+    orig: u32,
+    /// [`LINEAR`]: byte `at + k` came from original byte `orig + k` (as a character, when
+    /// asked at character boundaries). Otherwise every byte came from the whole original
+    /// span `orig..end` (a character that changed length: "ß" → "ss", a separator run → " ").
+    end: u32,
+}
+
+const LINEAR: u32 = u32::MAX;
+
 impl Normalized {
-    /// Original byte range of the normalised range `start..end` (`end > start`).
+    /// Original byte range of the normalised range `start..end` (`end > start`, both on
+    /// character boundaries).
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
-        (self.src_start[start] as usize, self.src_end[end - 1] as usize)
+        (self.original_start(start), self.original_end(end - 1))
     }
 
-    /// Original byte offset where normalised byte `pos` came from.
+    /// Original byte offset where the character at normalised byte `pos` came from.
     pub fn original_start(&self, pos: usize) -> usize {
-        self.src_start[pos] as usize
+        let s = self.segment(pos);
+        if s.end == LINEAR { (s.orig + (pos as u32 - s.at)) as usize } else { s.orig as usize }
+    }
+
+    /// Original end of the character whose last byte is normalised byte `pos`.
+    fn original_end(&self, pos: usize) -> usize {
+        let s = self.segment(pos);
+        if s.end == LINEAR { (s.orig + (pos as u32 - s.at) + 1) as usize } else { s.end as usize }
+    }
+
+    fn segment(&self, pos: usize) -> Segment {
+        let i = self.map.partition_point(|s| s.at as usize <= pos);
+        self.map[i.saturating_sub(1)]
     }
 
     /// The text with some ranges rewritten (increasing, disjoint, on character boundaries):
     /// every byte of a replacement maps back to the whole original span of what it replaces,
     /// so evidence found in a corrected word points at the word as the author wrote it.
     pub fn with_replacements(&self, edits: &[(std::ops::Range<usize>, String)]) -> Normalized {
-        let mut out = Normalized {
-            text: String::with_capacity(self.text.len() + 16),
-            src_start: Vec::with_capacity(self.src_start.len() + 16),
-            src_end: Vec::with_capacity(self.src_end.len() + 16),
-        };
+        let mut out = Builder::new(self.text.len() + 16);
         let mut at = 0;
         for (range, replacement) in edits {
-            out.text.push_str(&self.text[at..range.start]);
-            out.src_start.extend_from_slice(&self.src_start[at..range.start]);
-            out.src_end.extend_from_slice(&self.src_end[at..range.start]);
+            out.copy(self, at..range.start);
             let (start, end) = self.original_range(range.start, range.end);
-            out.text.push_str(replacement);
-            out.src_start.extend(std::iter::repeat_n(start as u32, replacement.len()));
-            out.src_end.extend(std::iter::repeat_n(end as u32, replacement.len()));
+            out.push_str(replacement, (start as u32, end as u32));
             at = range.end;
         }
-        out.text.push_str(&self.text[at..]);
-        out.src_start.extend_from_slice(&self.src_start[at..]);
-        out.src_end.extend_from_slice(&self.src_end[at..]);
-        out
+        out.copy(self, at..self.text.len());
+        out.out
+    }
+
+    /// The text without the bytes at `drop` (increasing, each the start of a character).
+    fn without(&self, drop: &[usize]) -> Normalized {
+        let mut out = Builder::new(self.text.len());
+        let mut at = 0;
+        for &d in drop {
+            out.copy(self, at..d);
+            at = d + self.text[d..].chars().next().map_or(0, char::len_utf8);
+        }
+        out.copy(self, at..self.text.len());
+        out.out
+    }
+}
+
+/// Writes a [`Normalized`]: its text, and a segment wherever the map stops being linear.
+struct Builder {
+    out: Normalized,
+    /// The original offset the next byte has if the current linear segment goes on.
+    next_linear: u32,
+}
+
+impl Builder {
+    fn new(capacity: usize) -> Self {
+        Builder { out: Normalized { text: String::with_capacity(capacity), map: Vec::new() }, next_linear: LINEAR }
+    }
+
+    /// Note that the next `len` bytes come from `span`, and make them the text's.
+    fn map_next(&mut self, len: usize, span: (u32, u32)) {
+        let at = self.out.text.len() as u32;
+        if span.1 - span.0 == len as u32 {
+            if span.0 != self.next_linear {
+                self.out.map.push(Segment { at, orig: span.0, end: LINEAR });
+            }
+            self.next_linear = span.1;
+        } else {
+            let last = self.out.map.last();
+            if last.is_none_or(|l| (l.orig, l.end) != span) || self.next_linear != LINEAR {
+                self.out.map.push(Segment { at, orig: span.0, end: span.1 });
+            }
+            self.next_linear = LINEAR;
+        }
+    }
+
+    fn push(&mut self, c: char, span: (u32, u32)) {
+        self.map_next(c.len_utf8(), span);
+        self.out.text.push(c);
+    }
+
+    fn push_str(&mut self, s: &str, span: (u32, u32)) {
+        self.map_next(s.len(), span);
+        self.out.text.push_str(s);
+    }
+
+    /// Copy `range` of `from`, with its map.
+    fn copy(&mut self, from: &Normalized, range: std::ops::Range<usize>) {
+        let mut at = range.start;
+        while at < range.end {
+            let i = from.map.partition_point(|s| s.at as usize <= at);
+            let seg = from.map[i.saturating_sub(1)];
+            let seg_end = from.map.get(i).map_or(from.text.len(), |s| s.at as usize).min(range.end);
+            if seg.end == LINEAR {
+                let orig = seg.orig + (at as u32 - seg.at);
+                self.push_str(&from.text[at..seg_end], (orig, orig + (seg_end - at) as u32));
+            } else {
+                // Each character of a block maps to the whole block.
+                for (k, c) in from.text[at..seg_end].char_indices() {
+                    let _ = k;
+                    self.push(c, (seg.orig, seg.end));
+                }
+            }
+            at = seg_end;
+        }
     }
 }
 
@@ -71,11 +161,7 @@ impl Normalized {
 pub fn normalize(input: &str, fold_diacritics: bool) -> Normalized {
     if is_normal_already(input) {
         // Lexicon patterns are mostly like this: spare the builder a pass per spelling.
-        return Normalized {
-            text: input.to_string(),
-            src_start: (0..input.len() as u32).collect(),
-            src_end: (1..=input.len() as u32).collect(),
-        };
+        return Normalized { text: input.to_string(), map: vec![Segment { at: 0, orig: 0, end: LINEAR }] };
     }
     let views = views(input, fold_diacritics, false);
     if fold_diacritics { views.folded.unwrap_or(views.literal) } else { views.literal }
@@ -220,7 +306,7 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
         i = end;
     }
     let finish = |w: Writer| {
-        let mut out = w.out;
+        let mut out = w.out.out;
         join_spaced_letters(&mut out);
         out
     };
@@ -247,7 +333,7 @@ enum Class {
 
 /// One view being written: its text, offsets and the separator waiting to be written.
 struct Writer {
-    out: Normalized,
+    out: Builder,
     /// A separator seen since the last character written: written as one space only if a
     /// word follows, and only once per run.
     pending: Option<(u32, u32)>,
@@ -257,12 +343,7 @@ struct Writer {
 
 impl Writer {
     fn new(capacity: usize, keep_punct: bool, fold_diacritics: bool) -> Self {
-        let out = Normalized {
-            text: String::with_capacity(capacity),
-            src_start: Vec::with_capacity(capacity),
-            src_end: Vec::with_capacity(capacity),
-        };
-        Writer { out, pending: None, keep_punct, fold_diacritics }
+        Writer { out: Builder::new(capacity), pending: None, keep_punct, fold_diacritics }
     }
 
     /// How many letters (up to 3) end the word written so far: 0 at a word start, `None`
@@ -272,7 +353,7 @@ impl Writer {
             return Some(0);
         }
         let mut n = 0;
-        for c in self.out.text.chars().rev().take(3) {
+        for c in self.out.out.text.chars().rev().take(3) {
             if is_letter(c) {
                 n += 1;
             } else if c.is_alphanumeric() && n == 0 {
@@ -315,7 +396,7 @@ impl Writer {
                 false
             }
             Class::Punct(_) | Class::Space => {
-                if !self.out.text.is_empty() && self.pending.is_none() {
+                if !self.out.out.text.is_empty() && self.pending.is_none() {
                     self.pending = Some(span);
                 }
                 false
@@ -326,13 +407,9 @@ impl Writer {
     /// Write `letters` (ASCII letters found at byte `at` of the input), lowercased.
     fn put_ascii_letters(&mut self, letters: &str, at: usize) {
         self.flush();
-        let out = &mut self.out;
-        let from = out.text.len();
-        out.text.push_str(letters);
-        out.text[from..].make_ascii_lowercase();
-        let at = at as u32;
-        out.src_start.extend(at..at + letters.len() as u32);
-        out.src_end.extend(at + 1..=at + letters.len() as u32);
+        let from = self.out.out.text.len();
+        self.out.push_str(letters, (at as u32, (at + letters.len()) as u32));
+        self.out.out.text[from..].make_ascii_lowercase();
     }
 
     fn flush(&mut self) {
@@ -342,16 +419,7 @@ impl Writer {
     }
 
     fn push(&mut self, c: char, span: (u32, u32)) {
-        let out = &mut self.out;
-        out.text.push(c);
-        if c.is_ascii() {
-            out.src_start.push(span.0);
-            out.src_end.push(span.1);
-        } else {
-            let n = c.len_utf8();
-            out.src_start.extend(std::iter::repeat_n(span.0, n));
-            out.src_end.extend(std::iter::repeat_n(span.1, n));
-        }
+        self.out.push(c, span);
     }
 }
 
@@ -436,60 +504,45 @@ fn unleet(c: char, before: Option<usize>, after: After) -> Option<char> {
 /// Letters written apart to dodge filters ("k i l l", "h a t e"): a run of three or more
 /// single-letter tokens is joined into one word. Two single letters ("a b") are left alone.
 fn join_spaced_letters(out: &mut Normalized) {
-    let bytes = out.text.as_bytes();
-    // Token boundaries as (start, end) byte ranges.
-    let mut tokens: Vec<(usize, usize)> = Vec::new();
-    let mut start = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        match (b == b' ', start) {
-            (false, None) => start = Some(i),
-            (true, Some(s)) => {
-                tokens.push((s, i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        tokens.push((s, bytes.len()));
-    }
-    let single = |&(s, e): &(usize, usize)| {
-        let t = &out.text[s..e];
+    // A letter, with its marks.
+    let single = |t: &str| {
         let mut cs = t.chars();
-        // A letter, with its marks; in the regex view the last of a run may carry punctuation.
         cs.next().is_some_and(is_letter) && cs.all(|c| is_mark(c) || !is_word_char(c))
     };
+    // The spaces to drop: inside each run of three or more single letters.
     let mut drop: Vec<usize> = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        let mut j = i;
-        while j < tokens.len() && single(&tokens[j]) {
-            j += 1;
+    let (mut run, mut run_start, mut run_end) = (0, 0, 0);
+    let mut close = |run: usize, range: std::ops::Range<usize>| {
+        if run >= 3 {
+            drop.extend(out.text[range.clone()].bytes().enumerate().filter(|b| b.1 == b' ').map(|b| range.start + b.0));
         }
-        if j - i >= 3 {
-            // Remove the space after each token of the run but the last.
-            drop.extend(tokens[i..j - 1].iter().map(|&(_, e)| e));
+    };
+    let bytes = out.text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let end = bytes[at..].iter().position(|&b| b == b' ').map_or(bytes.len(), |i| at + i);
+        // One ASCII letter, or one character (of at most four bytes) with its marks.
+        let is_single = match end - at {
+            1 => bytes[at].is_ascii_alphabetic(),
+            2..=12 => single(&out.text[at..end]),
+            _ => false,
+        };
+        if is_single {
+            if run == 0 {
+                run_start = at;
+            }
+            run += 1;
+            run_end = end;
+        } else {
+            close(run, run_start..run_end);
+            run = 0;
         }
-        i = j.max(i + 1);
+        at = end + 1;
     }
-    if drop.is_empty() {
-        return;
+    close(run, run_start..run_end);
+    if !drop.is_empty() {
+        *out = out.without(&drop);
     }
-    let mut text = String::with_capacity(out.text.len());
-    let (mut starts, mut ends) = (Vec::with_capacity(out.src_start.len()), Vec::with_capacity(out.src_end.len()));
-    let mut d = drop.into_iter().peekable();
-    for (i, ch) in out.text.char_indices() {
-        if d.peek() == Some(&i) {
-            d.next();
-            continue;
-        }
-        text.push(ch);
-        for k in i..i + ch.len_utf8() {
-            starts.push(out.src_start[k]);
-            ends.push(out.src_end[k]);
-        }
-    }
-    *out = Normalized { text, src_start: starts, src_end: ends };
 }
 
 fn fold_case(c: char) -> impl Iterator<Item = char> {
@@ -517,6 +570,42 @@ fn fold_punct(c: char) -> char {
         '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' => '-',
         other => other,
     }
+}
+
+/// Punctuation (of any script) as opposed to symbols: what separates words. Both are
+/// separators in the literal view; only symbols (emoji, currency signs, arrows …) are worth a
+/// regex that keeps them.
+pub fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || ('\u{2000}'..='\u{206F}').contains(&c)
+        || ('\u{3000}'..='\u{303F}').contains(&c)
+        || ('\u{FF01}'..='\u{FF0F}').contains(&c)
+        || matches!(
+            c,
+            '«' | '»'
+                | '¡'
+                | '¿'
+                | '·'
+                | '\u{00AD}'
+                | '\u{FEFF}'
+                | 'ʼ'
+                | '،'
+                | '؛'
+                | '؟'
+                | '۔'
+                | '।'
+                | '॥'
+                | '።'
+                | '፣'
+                | '፤'
+                | '፧'
+                | '！'
+                | '？'
+                | '：'
+                | '；'
+                | '，'
+                | '．'
+        )
 }
 
 /// Characters writers insert invisibly, often to dodge filters.
@@ -595,6 +684,38 @@ mod tests {
         let at = n.text.find("cafards").unwrap();
         let (s, e) = n.original_range(at, at + "cafards".len());
         assert_eq!(&src[s..e], "cafards");
+    }
+
+    #[test]
+    fn every_word_maps_back_to_what_the_author_wrote() {
+        let texts = [
+            "Die STRAẞE, ﬁnal—Straße!  «Cafe\u{301}s»",
+            "İstanbul’da ŞEHİR; Ｋｉｌｌ them\u{200B}all",
+            "اقتـــلوهم ياخونة… k i l l-them h4te",
+            "Ọmọ Yorùbá: ẹ pa wọ́n. 杀死他们！",
+        ];
+        for src in texts {
+            let n = normalize(src, false);
+            let mut at = 0;
+            for word in n.text.split(' ') {
+                let (s, e) = n.original_range(at, at + word.len());
+                assert_eq!(normalize(&src[s..e], false).text, word, "{src:?}: {word:?} from {:?}", &src[s..e]);
+                at += word.len() + 1;
+            }
+        }
+    }
+
+    #[test]
+    fn replacements_map_to_the_span_they_replace() {
+        let src = "Ces CAFRADS, ces rats";
+        let n = normalize(src, false);
+        let at = n.text.find("cafrads").unwrap();
+        let fixed = n.with_replacements(&[(at..at + 7, "cafards".to_string())]);
+        assert_eq!(fixed.text, "ces cafards ces rats");
+        assert_eq!(fixed.original_range(at, at + 7), (4, 11));
+        let rats = fixed.text.find("rats").unwrap();
+        let (s, e) = fixed.original_range(rats, rats + 4);
+        assert_eq!(&src[s..e], "rats");
     }
 
     #[test]

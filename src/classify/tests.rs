@@ -55,6 +55,16 @@ category = "derogation"
 weight = 0.2
 
 [[term]]
+regex = '\bglim-?haters?( \w+)?\b'
+category = "derogation"
+weight = 0.2
+
+[[term]]
+regex = '🔪+ \w+'
+category = "threat"
+weight = 0.6
+
+[[term]]
 match = "nothing worse than"
 category = "derogation"
 weight = 0.2
@@ -171,4 +181,16 @@ fn a_reference_of_several_words_points_back_from_anywhere_in_its_sentence() {
     assert!(rule_fires(&c, "You glims keep acting up. There really is nothing worse than these people."));
     // A lone pronoun deep in its sentence does not.
     assert!(!rule_fires(&c, "You glims keep acting up. There really is nothing worse than them."));
+}
+
+#[test]
+fn regexes_see_the_words_literals_see_and_symbols_where_they_spell_them() {
+    let c = classifier();
+    // On the literal view: punctuation in the text is a space, as for literals.
+    let a = c.classify("The glim–haters, again.", Some("xx"));
+    assert!(a.evidence.iter().any(|e| e.text == "glim–haters, again"), "{:?}", a.evidence);
+    // A regex that spells a symbol runs on the view that keeps it.
+    let a = c.classify("So: 🔪🔪 glims!", Some("xx"));
+    assert!(a.evidence.iter().any(|e| e.text == "🔪🔪 glims"), "{:?}", a.evidence);
+    assert!(!c.classify("So: glims!", Some("xx")).evidence.iter().any(|e| e.category == "threat"));
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 use super::{Code, Diagnostic, Entries, Entry, at};
-use crate::classify::normalize::{normalize, normalize_for_regex};
+use crate::classify::normalize::{is_punctuation, normalize, normalize_for_regex};
 
 /// Literal and regex patterns that cannot work as written.
 pub(super) fn check_patterns(entries: &Entries, out: &mut Vec<Diagnostic>) {
@@ -55,12 +55,7 @@ fn check_literal(e: &Entry, literal: &str, pattern: &str, out: &mut Vec<Diagnost
 /// A symbol (emoji, currency, arrows …) that normalisation drops, unlike the punctuation and
 /// spaces that are meant to separate words.
 fn removed_symbol(c: char) -> bool {
-    let separator = c.is_whitespace()
-        || c.is_ascii_punctuation()
-        || ('\u{2000}'..='\u{206F}').contains(&c)
-        || ('\u{3000}'..='\u{303F}').contains(&c)
-        || matches!(c, '«' | '»' | '¡' | '¿' | '·' | '\u{00AD}' | '\u{FEFF}' | '،' | '؛' | '؟' | '।' | '॥');
-    !separator && normalize(&c.to_string(), false).text.is_empty()
+    !c.is_whitespace() && !is_punctuation(c) && normalize(&c.to_string(), false).text.is_empty()
 }
 
 fn check_regex_view(e: &Entry, source: &str, out: &mut Vec<Diagnostic>) {
