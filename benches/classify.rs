@@ -7,8 +7,10 @@
 //! On a shared machine wall-clock numbers swing with the load. `TOCSIN_CPU=1 cargo bench
 //! --bench classify` instead prints throughput per second of this thread's own CPU time
 //! (from /proc/thread-self/schedstat), which other processes barely move. With
-//! `TOCSIN_PROFILE=N` it builds once and classifies the corpus N times, for `perf record`
-//! (`TOCSIN_PROFILE_LANG=sw` keeps one language).
+//! `TOCSIN_PROFILE=N` it builds once and classifies the corpus N times after a warm-up pass,
+//! for `perf record` or for counting instructions, which no load moves:
+//! `valgrind --tool=callgrind --toggle-collect=classify::measured_pass` (`TOCSIN_PROFILE_LANG=sw`
+//! keeps one language).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -22,15 +24,27 @@ fn main() {
     if let Some(n) = std::env::var("TOCSIN_PROFILE").ok().and_then(|n| n.parse::<usize>().ok()) {
         let c = classifier();
         let only = std::env::var("TOCSIN_PROFILE_LANG").ok();
+        let texts: Vec<_> = corpus().iter().filter(|(_, l)| only.is_none() || *l == only).collect();
+        // A first pass compiles the lazy regexes and warms their DFA caches.
+        for (text, lang) in &texts {
+            std::hint::black_box(c.classify(text, lang.as_deref()));
+        }
         for _ in 0..n {
-            for (text, lang) in corpus().iter().filter(|(_, l)| only.is_none() || *l == only) {
-                std::hint::black_box(c.classify(text, lang.as_deref()));
-            }
+            measured_pass(c, &texts);
         }
     } else if std::env::var_os("TOCSIN_CPU").is_some() {
         cpu_report();
     } else {
         divan::main();
+    }
+}
+
+/// One pass over `texts`, apart from the warm-up pass: `valgrind --tool=callgrind
+/// --toggle-collect=classify::measured_pass` counts the instructions of steady-state passes.
+#[inline(never)]
+fn measured_pass(c: &Classifier, texts: &[&(String, Option<String>)]) {
+    for (text, lang) in texts {
+        std::hint::black_box(c.classify(text, lang.as_deref()));
     }
 }
 

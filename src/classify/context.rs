@@ -25,19 +25,37 @@ impl Layout {
     /// Analyse a text in one pass: sentences (see [`SentenceSplitter`]), clause punctuation,
     /// and quotes by pairs of marks within a paragraph.
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut splitter = SentenceSplitter::default();
+        let mut quotes = Quotes::default();
         let mut clause_marks = Vec::new();
-        for (i, c) in text.char_indices() {
-            // Letters inside a sentence change nothing: the common case, answered first.
-            if c.is_ascii_alphanumeric() && splitter.state == Split::Text {
-                continue;
-            }
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // Inside a sentence only punctuation, quotes and line breaks change anything:
+            // letters, digits and spaces (most of a text) are passed over byte by byte.
+            let c = if b < 0x80 {
+                if splitter.state == Split::Text && !ASCII_MARKS[b as usize] {
+                    i += 1;
+                    continue;
+                }
+                b as char
+            } else {
+                let c = text[i..].chars().next().expect("on a character boundary");
+                if splitter.state == Split::Text && !may_mark(c) {
+                    i += c.len_utf8();
+                    continue;
+                }
+                c
+            };
             splitter.feed(i, c);
+            quotes.feed(bytes, i, c);
             if matches!(c, ',' | ';' | ':' | '—' | '–' | '(' | ')' | '،' | '؛' | '、' | '，' | '；' | '：') {
                 clause_marks.push(i);
             }
+            i += c.len_utf8();
         }
-        Layout { sentence_starts: splitter.starts, len: text.len(), quotes: quoted_spans(text), clause_marks }
+        Layout { sentence_starts: splitter.starts, len: text.len(), quotes: quotes.spans, clause_marks }
     }
 
     /// Index of the sentence holding byte `pos`.
@@ -133,37 +151,66 @@ impl SentenceSplitter {
     }
 }
 
+/// The ASCII characters that can end a sentence, mark a clause or a quote: the others need
+/// no look inside a sentence.
+const ASCII_MARKS: [bool; 128] = {
+    let mut t = [false; 128];
+    let marks = b"\n\r.!?,;:()\"";
+    let mut k = 0;
+    while k < marks.len() {
+        t[marks[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+/// Whether a character outside ASCII may be a terminator, clause mark, quotation mark or
+/// line break (the blocks of punctuation they live in; letters of every script are not).
+fn may_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0085}' | '«' | '»' | '\u{060C}'..='\u{061F}' | '۔' | '।' | '॥' | '\u{1361}'..='\u{1368}'
+        | '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FF1F}'
+    )
+}
+
 /// Quoted spans: paired marks, and straight double quotes toggling; a paragraph break closes
 /// any open quote so one stray mark cannot mark the rest of an article as quoted.
-fn quoted_spans(text: &str) -> Vec<Range<usize>> {
-    let mut spans = Vec::new();
-    let mut open: Option<(usize, char)> = None;
-    let mut prev_newline = false;
-    for (i, c) in text.char_indices() {
+#[derive(Default)]
+struct Quotes {
+    spans: Vec<Range<usize>>,
+    open: Option<(usize, char)>,
+    /// Offset of the last line break seen.
+    last_newline: Option<usize>,
+}
+
+impl Quotes {
+    /// Take in character `c` at byte `i` of `bytes` (every quotation mark and line break is
+    /// fed; other characters may be skipped).
+    fn feed(&mut self, bytes: &[u8], i: usize, c: char) {
         if c == '\n' {
-            if prev_newline {
-                open = None;
+            // A blank line: two breaks with nothing but a carriage return between.
+            let blank = self.last_newline.is_some_and(|n| n + 1 == i || (n + 2 == i && bytes[i - 1] == b'\r'));
+            if blank {
+                self.open = None;
             }
-            prev_newline = true;
-            continue;
+            self.last_newline = Some(i);
+            return;
         }
-        prev_newline = false;
-        match open {
-            Some((start, close)) if c == close || (close == '"' && c == '"') => {
-                spans.push(start..i);
-                open = None;
+        match self.open {
+            Some((start, close)) if c == close => {
+                self.spans.push(start..i);
+                self.open = None;
             }
             Some(_) => {}
             None => {
                 if c == '"' {
-                    open = Some((i + 1, '"'));
+                    self.open = Some((i + 1, '"'));
                 } else if let Some(&(_, close)) = PAIRS.iter().find(|(o, _)| *o == c) {
-                    open = Some((i + c.len_utf8(), close));
+                    self.open = Some((i + c.len_utf8(), close));
                 }
             }
         }
     }
-    spans
 }
 
 #[cfg(test)]

@@ -360,6 +360,97 @@ fn trim_separators(hir: &Hir) -> Hir {
     }
 }
 
+/// Words that every match of `source` (a regex for the literal view, see
+/// [`literal_view_regex`]) starts with: `(word, false)` for a whole first word, `(prefix,
+/// true)` for the start of one. The classifier looks them up with the literal terms and
+/// runs the regex only where one stands, anchored there, instead of searching every text
+/// for it. `None` when a match may start with any word (`\w+ verrecke`) or too many.
+pub fn trigger_words(source: &str) -> Option<Vec<(String, bool)>> {
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    let mut extractor = regex_syntax::hir::literal::Extractor::new();
+    extractor.kind(regex_syntax::hir::literal::ExtractKind::Prefix).limit_total(MAX_TRIGGERS);
+    let seq = extractor.extract(&hir);
+    let mut out = Vec::new();
+    for literal in seq.literals()? {
+        let bytes = literal.as_bytes();
+        // A prefix cut inside a character keeps the characters before the cut.
+        let (text, cut) = match std::str::from_utf8(bytes) {
+            Ok(t) => (t, false),
+            Err(e) => (std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?, true),
+        };
+        let trigger = match text.find(' ') {
+            Some(0) => return None,
+            Some(space) => (text[..space].to_string(), false),
+            None if literal.is_exact() && !cut => (text.to_string(), false),
+            // A short prefix would send most words to the regex.
+            None if text.len() < MIN_TRIGGER_PREFIX => return None,
+            None => (text.to_string(), true),
+        };
+        if trigger.0.is_empty() || !trigger.0.chars().all(is_word) {
+            return None;
+        }
+        out.push(trigger);
+    }
+    out.sort();
+    out.dedup();
+    (!out.is_empty()).then_some(out)
+}
+
+/// `source` (a regex for the literal view) as run anchored at a trigger word: its word
+/// boundaries rewritten for a text of words and single spaces, where Unicode `\b` (which
+/// sends the regex engine off its DFA on the first non-ASCII letter) is never needed. A
+/// leading `\b` always holds at a word start and goes; a trailing one becomes "a space or the
+/// end" (the caller trims that space off the match); one beside a space goes. Others stay.
+pub fn anchored_form(source: &str) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    Some(without_edge_boundaries(&hir, true, true).to_string())
+}
+
+fn is_word_boundary(hir: &Hir) -> bool {
+    matches!(hir.kind(), HirKind::Look(Look::WordUnicode))
+}
+
+fn without_edge_boundaries(hir: &Hir, at_start: bool, at_end: bool) -> Hir {
+    match hir.kind() {
+        HirKind::Look(Look::WordUnicode) if at_start => Hir::empty(),
+        HirKind::Look(Look::WordUnicode) if at_end => Hir::alternation(vec![space(), Hir::look(Look::End)]),
+        HirKind::Capture(c) => {
+            Hir::capture(Capture { sub: Box::new(without_edge_boundaries(&c.sub, at_start, at_end)), ..c.clone() })
+        }
+        HirKind::Alternation(parts) => {
+            Hir::alternation(parts.iter().map(|p| without_edge_boundaries(p, at_start, at_end)).collect())
+        }
+        HirKind::Concat(parts) => {
+            // Zero-width parts at either end are all at that end.
+            let first = parts.iter().position(|p| !is_word_boundary(p)).unwrap_or(parts.len());
+            let last = parts.iter().rposition(|p| !is_word_boundary(p));
+            let mut out = Vec::with_capacity(parts.len());
+            for (i, part) in parts.iter().enumerate() {
+                let space = |h: &Hir| is_separator(h) && h.properties().minimum_len().is_some_and(|n| n > 0);
+                let beside_space = is_word_boundary(part)
+                    && (i.checked_sub(1).is_some_and(|j| space(&parts[j])) || parts.get(i + 1).is_some_and(space));
+                if beside_space && i > first && last.is_some_and(|l| i < l) {
+                    continue;
+                }
+                let start = at_start && i <= first;
+                let end = at_end && last.is_none_or(|l| i >= l);
+                // Of several boundaries at the end, one becomes "space or end".
+                if end && is_word_boundary(part) && i + 1 < parts.len() {
+                    continue;
+                }
+                out.push(without_edge_boundaries(part, start, end));
+            }
+            Hir::concat(out)
+        }
+        _ => hir.clone(),
+    }
+}
+
+/// Most trigger words one regex may have.
+const MAX_TRIGGERS: usize = 256;
+/// Shortest word start (bytes) that triggers a regex.
+const MIN_TRIGGER_PREFIX: usize = 3;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +499,37 @@ mod tests {
         assert!(matches(r"\bkiristaan[a-z']*\b", "kiristaan's"));
         // Whatever stands between words in the text, the view has one space.
         assert_eq!(literal_view_regex(r"\ba\s*[,;]\s+b").unwrap(), literal_view_regex(r"\ba b").unwrap());
+    }
+
+    #[test]
+    fn regexes_are_triggered_by_their_first_words() {
+        let triggers = |source: &str| trigger_words(&literal_view_regex(source).unwrap());
+        assert_eq!(
+            triggers(r"\b(they|the \w+) (want|plan) to kill us\b").unwrap(),
+            vec![("the".to_string(), false), ("they".to_string(), false)]
+        );
+        assert_eq!(
+            triggers(r"\bwip(e|es|ing) (them|\w+) out\b").unwrap(),
+            vec![("wipe".to_string(), false), ("wipes".to_string(), false), ("wiping".to_string(), false)]
+        );
+        assert_eq!(triggers(r"\bkiristaan[a-z']*\b").unwrap(), vec![("kiristaan".to_string(), true)]);
+        assert_eq!(triggers(r"\b[a-zäöü]+ verrecke\b"), None, "any word may start it");
+        assert_eq!(triggers(r"\bk\w+ them\b"), None, "too short a start");
+    }
+
+    #[test]
+    fn anchored_forms_need_no_unicode_boundaries() {
+        let anchored = |source: &str| {
+            let view = literal_view_regex(source).unwrap();
+            regex::Regex::new(&format!("^(?:{})", anchored_form(&view).unwrap())).unwrap()
+        };
+        let re = anchored(r"\b(kill|killers)\b (them|all)\b");
+        assert!(!re.as_str().contains(r"\b"));
+        assert_eq!(re.find("killers all of them").map(|m| m.as_str()), Some("killers all "));
+        assert_eq!(re.find("killers them").map(|m| m.as_str()), Some("killers them"));
+        assert!(re.find("killersthem").is_none());
+        assert!(anchored(r"\bé\w+ tués\b").is_match("étrangers tués"));
+        assert!(!anchored(r"\bé\w+ tués\b").is_match("étrangers tuésx"));
     }
 
     #[test]

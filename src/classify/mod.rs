@@ -34,7 +34,9 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::{RegexSet, RegexSetBuilder};
+use regex_automata::meta::Regex as MetaRegex;
+use rustc_hash::FxHashMap;
 
 use crate::config::{FileError, Levels};
 use crate::lexicon::categories::{
@@ -195,7 +197,7 @@ struct RegexGroup {
 #[derive(Debug)]
 struct LazyRegex {
     source: String,
-    compiled: OnceLock<Option<Regex>>,
+    compiled: OnceLock<Option<MetaRegex>>,
 }
 
 impl LazyRegex {
@@ -204,8 +206,14 @@ impl LazyRegex {
     }
 
     /// The compiled regex; `None` only if it cannot compile, which loading a lexicon rules out.
-    fn get(&self) -> Option<&Regex> {
-        self.compiled.get_or_init(|| crate::lexicon::check_regex(&self.source).ok()).as_ref()
+    /// (A `regex_automata` regex, for anchored searches where a trigger word stands.)
+    fn get(&self) -> Option<&MetaRegex> {
+        self.compiled
+            .get_or_init(|| {
+                let config = regex_automata::meta::Config::new().nfa_size_limit(Some(crate::lexicon::REGEX_SIZE_LIMIT));
+                MetaRegex::builder().configure(config).build(&self.source).ok()
+            })
+            .as_ref()
     }
 }
 
@@ -214,6 +222,10 @@ impl LazyRegex {
 struct RegexTerm {
     regex: LazyRegex,
     term: usize,
+    /// When it runs only where one of its trigger words stands (see
+    /// [`expand::trigger_words`]), the form it runs there ([`expand::anchored_form`]); else
+    /// its language's `RegexSet` says when.
+    anchored: Option<LazyRegex>,
     /// Whether it runs on the literal view, rewritten for it (see
     /// [`expand::literal_view_regex`]); else on the regex view, which keeps symbols.
     literal_view: bool,
@@ -249,6 +261,9 @@ pub struct Classifier {
     regex_sets: Vec<RegexGroup>,
     /// Regex terms that stay regexes.
     regexes: Vec<RegexTerm>,
+    /// Trigger words, indexed in `words` after the literal patterns (see [`RegexTerm`]): for
+    /// each, the regexes it starts and whether as the start of a word, not all of it.
+    triggers: Vec<Vec<(usize, bool)>>,
     rules: Vec<CompiledRule>,
     levels: Levels,
     /// One-typo corrections of the literal view, for lexicons with `typos = true`.
@@ -414,8 +429,20 @@ impl Classifier {
         // Every pattern that starts at a word, overlaps included: a longer term that fails its
         // language or word-boundary check must not hide a shorter one at the same place
         // ("kill them" in "kill themselves").
+        // Regexes whose trigger words stand here, as (regex, offset).
+        let mut triggered: Vec<(usize, usize)> = Vec::new();
         self.words.find(&norm.text, |p, start, end| {
-            self.literal_hit(self.word_patterns[p], &norm, start, end, lang, &mut hits)
+            let pi = self.word_patterns[p];
+            let Some(k) = pi.checked_sub(self.literal_terms.len()) else {
+                return self.literal_hit(pi, &norm, start, end, lang, &mut hits);
+            };
+            for &(ri, stem) in &self.triggers[k] {
+                if self.applies(self.terms[self.regexes[ri].term].lexicon, lang)
+                    && word_match(&norm.text, start, end, stem, true).is_some()
+                {
+                    triggered.push((ri, start));
+                }
+            }
         });
         if want_folded {
             // No folded view means folding changed nothing: the literal view stands for it.
@@ -430,6 +457,7 @@ impl Classifier {
                 self.literal_hit(pi, &norm, m.start(), m.end(), lang, &mut hits);
             }
         }
+        self.run_triggered(&norm, triggered, &mut hits);
         for g in regex_sets() {
             let Some(view) = (if g.literal_view { Some(&norm) } else { views.regex.as_ref() }) else { continue };
             for ri in g.set.matches(&view.text).into_iter().map(|i| g.members[i]) {
@@ -450,7 +478,7 @@ impl Classifier {
         }
         if !hits.is_empty() {
             // Token positions, as original offsets, so hits from both views share one count.
-            let tokens: Vec<usize> = token_starts(&norm.text).into_iter().map(|t| norm.original_start(t)).collect();
+            let tokens = norm.original_word_starts();
             for h in &mut hits {
                 h.token = tokens.partition_point(|&t| t <= h.orig.start).saturating_sub(1);
                 h.last = tokens.partition_point(|&t| t < h.orig.end).saturating_sub(1).max(h.token);
@@ -458,6 +486,31 @@ impl Classifier {
         }
         hits.sort_by_key(|h| (h.orig.start, h.orig.end));
         hits
+    }
+
+    /// Run each triggered regex anchored where its trigger words stand (`(regex, offset)`
+    /// pairs), skipping offsets inside its previous match, as a search from the start would.
+    fn run_triggered(&self, view: &Normalized, mut triggered: Vec<(usize, usize)>, hits: &mut Vec<Hit>) {
+        triggered.sort_unstable();
+        triggered.dedup();
+        let mut previous: Option<(usize, usize)> = None;
+        for (ri, at) in triggered {
+            if previous.is_some_and(|(r, end)| r == ri && at < end) {
+                continue;
+            }
+            let r = &self.regexes[ri];
+            let Some(re) = r.anchored.as_ref().and_then(LazyRegex::get) else { continue };
+            let input = regex_automata::Input::new(&view.text).range(at..).anchored(regex_automata::Anchored::Yes);
+            let Some(m) = re.search(&input) else { continue };
+            // The anchored form ends on the space after the match, if any.
+            let end =
+                if view.text.as_bytes().get(m.end().wrapping_sub(1)) == Some(&b' ') { m.end() - 1 } else { m.end() };
+            if end > m.start() && on_word_boundaries(&view.text, m.start(), end) {
+                let (os, oe) = view.original_range(m.start(), end);
+                hits.push(Hit::new(r.term, os..oe));
+                previous = Some((ri, end));
+            }
+        }
     }
 
     /// The hits of literal pattern `pi` found at `start..end` of `view`: one per term of the
@@ -856,12 +909,6 @@ struct Negation {
     orig: Range<usize>,
 }
 
-/// Byte offsets where tokens of the normalised text start.
-fn token_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    (0..bytes.len()).filter(|&i| bytes[i] != b' ' && (i == 0 || bytes[i - 1] == b' ')).collect()
-}
-
 /// Whether a regex match in the regex view neither starts nor ends inside a word.
 fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     let is_word = |c: char| c.is_alphanumeric() || is_combining_mark(c);
@@ -894,6 +941,19 @@ struct WordIndexBuilder {
     ids: Vec<usize>,
 }
 
+/// A regex term that stays a regex, before compiling.
+struct SlowRegex {
+    /// As written.
+    source: String,
+    /// Rewritten for the literal view (see [`RegexTerm::literal_view`]).
+    literal_view: Option<String>,
+    /// The form run at its trigger words, if it has them (see [`RegexTerm::anchored`]).
+    anchored: Option<String>,
+    term: usize,
+    /// Where the term was written.
+    origin: Origin,
+}
+
 #[derive(Default)]
 struct Builder {
     lexicons: Vec<LexiconInfo>,
@@ -907,9 +967,10 @@ struct Builder {
     /// Languages that have a lexicon with `typos = true`.
     typo_languages: HashSet<String>,
     regex_sources: Vec<String>,
-    /// Regex terms that stay regexes: source as written, source to run (see
-    /// [`RegexTerm::literal_view`]), term, and where the term was written.
-    slow_regexes: Vec<(String, Option<String>, usize, Origin)>,
+    /// Regex terms that stay regexes.
+    slow_regexes: Vec<SlowRegex>,
+    /// Trigger words and what they start (see [`Classifier::triggers`]).
+    triggers: FxHashMap<String, Vec<(usize, bool)>>,
     rules: Vec<CompiledRule>,
     errors: Vec<FileError>,
 }
@@ -968,8 +1029,20 @@ impl Builder {
                 let literal_view = expand::literal_view_regex(source);
                 let run = literal_view.as_ref().unwrap_or(source);
                 self.regex_sources.push(expand::prefilter_pattern(run).unwrap_or_else(|| run.clone()));
-                term.regex = Some(self.slow_regexes.len());
-                self.slow_regexes.push((source.clone(), literal_view, ti, origin.clone()));
+                let ri = self.slow_regexes.len();
+                term.regex = Some(ri);
+                let triggers = literal_view.as_deref().filter(|_| term.boundaries).and_then(expand::trigger_words);
+                let anchored = literal_view.as_deref().filter(|_| triggers.is_some()).and_then(expand::anchored_form);
+                for (word, stem) in triggers.iter().flatten().filter(|_| anchored.is_some()) {
+                    self.triggers.entry(word.clone()).or_default().push((ri, *stem));
+                }
+                self.slow_regexes.push(SlowRegex {
+                    source: source.clone(),
+                    literal_view,
+                    anchored,
+                    term: ti,
+                    origin: origin.clone(),
+                });
             }
         }
         self.terms.push(term);
@@ -986,8 +1059,16 @@ impl Builder {
 
     /// Make `pattern` (normalised) a literal pattern standing for term `ti`.
     fn add_pattern(&mut self, pattern: String, fold: bool, ti: usize) {
+        let pi = self.pattern_id(pattern, fold);
+        if !self.literal_terms[pi].contains(&ti) {
+            self.literal_terms[pi].push(ti);
+        }
+    }
+
+    /// Index of literal pattern `pattern` (normalised), added if new.
+    fn pattern_id(&mut self, pattern: String, fold: bool) -> usize {
         let key = (pattern, fold);
-        let pi = match self.pattern_ids.get(&key) {
+        match self.pattern_ids.get(&key) {
             Some(&pi) => pi,
             None => {
                 let pi = self.patterns.len();
@@ -996,9 +1077,6 @@ impl Builder {
                 self.literal_terms.push(Vec::new());
                 pi
             }
-        };
-        if !self.literal_terms[pi].contains(&ti) {
-            self.literal_terms[pi].push(ti);
         }
     }
 
@@ -1006,10 +1084,11 @@ impl Builder {
         // Loading a lexicon compiled each regex once to check it (size, empty match); here a
         // parse suffices to name the file and line of a bad one in a set built otherwise.
         let mut regexes = Vec::with_capacity(self.slow_regexes.len());
-        for (source, literal_view, term, origin) in std::mem::take(&mut self.slow_regexes) {
+        for SlowRegex { source, literal_view, anchored, term, origin } in std::mem::take(&mut self.slow_regexes) {
             match regex_syntax::Parser::new().parse(&source) {
                 Ok(_) => regexes.push(RegexTerm {
                     literal_view: literal_view.is_some(),
+                    anchored: anchored.map(LazyRegex::new),
                     regex: LazyRegex::new(literal_view.unwrap_or(source)),
                     term,
                 }),
@@ -1037,11 +1116,20 @@ impl Builder {
                 unspaced_patterns.push(pi);
             }
         }
+        // Trigger words follow the literal patterns in the plain index.
+        let mut triggers: Vec<_> = std::mem::take(&mut self.triggers).into_iter().collect();
+        triggers.sort_unstable();
+        for (k, (word, starts)) in triggers.iter().enumerate() {
+            plain.is_stem.push(starts.iter().any(|&(_, stem)| stem));
+            plain.patterns.push(word.clone());
+            plain.ids.push(self.literal_terms.len() + k);
+        }
+        let triggers = triggers.into_iter().map(|(_, starts)| starts).collect();
         let unspaced = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&unspaced).map_err(|e| {
             vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the term automaton: {e}"))]
         })?;
         let mut by_language: std::collections::BTreeMap<(String, bool), Vec<usize>> = std::collections::BTreeMap::new();
-        for (ri, r) in regexes.iter().enumerate() {
+        for (ri, r) in regexes.iter().enumerate().filter(|(_, r)| r.anchored.is_none()) {
             let lex = &self.lexicons[self.terms[r.term].lexicon];
             let language = if lex.universal { "*".to_string() } else { lex.language.clone() };
             by_language.entry((language, r.literal_view)).or_default().push(ri);
@@ -1091,6 +1179,7 @@ impl Builder {
             literal_terms: self.literal_terms,
             regex_sets,
             regexes,
+            triggers,
             rules: self.rules,
             levels,
             speller: self.speller,

@@ -61,6 +61,23 @@ impl Normalized {
         if s.end == LINEAR { (s.orig + (pos as u32 - s.at) + 1) as usize } else { s.end as usize }
     }
 
+    /// Original offsets of the starts of the words, in order: one walk along the map.
+    pub fn original_word_starts(&self) -> Vec<usize> {
+        let bytes = self.text.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len() / 6);
+        let mut seg = 0;
+        // Words start at 0 and after each space (the view has single spaces, none at the ends).
+        let starts = std::iter::once(0).chain(memchr::memchr_iter(b' ', bytes).map(|i| i + 1));
+        for i in starts.take_while(|&i| i < bytes.len()).filter(|&i| bytes[i] != b' ') {
+            while self.map.get(seg + 1).is_some_and(|s| s.at as usize <= i) {
+                seg += 1;
+            }
+            let s = self.map[seg];
+            out.push(if s.end == LINEAR { (s.orig + (i as u32 - s.at)) as usize } else { s.orig as usize });
+        }
+        out
+    }
+
     fn segment(&self, pos: usize) -> Segment {
         let i = self.map.partition_point(|s| s.at as usize <= pos);
         self.map[i.saturating_sub(1)]
@@ -262,6 +279,38 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
         }
         let c = input[i..].chars().next().expect("on a character boundary");
         let mut end = i + c.len_utf8();
+        // Letters of the common scripts, unless a combining mark follows: no invisible
+        // character, mark or compatibility form to look for. Caseless ones (Ethiopic, Arabic,
+        // Devanagari, Han) are copied a run at a time; the others are lowercased.
+        if common_letter(c) && c != 'İ' && !starts_with_mark(&input[end..]) {
+            if is_caseless(c) {
+                let mut last = i;
+                for n in input[end..].chars() {
+                    if !(common_letter(n) && is_caseless(n)) {
+                        break;
+                    }
+                    last = end;
+                    end += n.len_utf8();
+                }
+                if starts_with_mark(&input[end..]) {
+                    // The last letter composes with the mark after it: left to the next round.
+                    end = last;
+                }
+                unspaced |= input[i..end].chars().any(is_unspaced_script);
+                for w in [Some(&mut literal), folded.as_mut(), regex.as_mut()].into_iter().flatten() {
+                    w.put_verbatim(&input[i..end], i);
+                }
+            } else {
+                let span = (i as u32, end as u32);
+                for l in c.to_lowercase() {
+                    for w in [Some(&mut literal), folded.as_mut(), regex.as_mut()].into_iter().flatten() {
+                        any_folding |= w.put(Class::Word(l), span);
+                    }
+                }
+            }
+            i = end;
+            continue;
+        }
         if is_invisible(c) {
             i = end;
             continue;
@@ -412,6 +461,13 @@ impl Writer {
         self.out.out.text[from..].make_ascii_lowercase();
     }
 
+    /// Write `letters` (found at byte `at` of the input) as they are: caseless letters that
+    /// are their own NFKC form and have no diacritics to fold.
+    fn put_verbatim(&mut self, letters: &str, at: usize) {
+        self.flush();
+        self.out.push_str(letters, (at as u32, (at + letters.len()) as u32));
+    }
+
     fn flush(&mut self) {
         if let Some(span) = self.pending.take() {
             self.push(' ', span);
@@ -458,6 +514,18 @@ fn common_letter(c: char) -> bool {
         | '\u{1200}'..='\u{135A}'      // Ethiopic syllables
         | '\u{4E00}'..='\u{9FFF}'      // CJK unified
         | '\u{AC00}'..='\u{D7A3}'      // Hangul syllables
+    )
+}
+
+/// Letters of [`common_letter`] that have no case and no canonical decomposition (so folding
+/// diacritics leaves them too): Arabic without the hamza and madda letters, Devanagari
+/// without the nukta letters, Ethiopic, Han.
+fn is_caseless(c: char) -> bool {
+    matches!(c,
+        '\u{0621}' | '\u{0627}'..='\u{063A}' | '\u{0641}'..='\u{064A}'
+        | '\u{0905}'..='\u{0928}' | '\u{092A}'..='\u{0930}' | '\u{0932}'..='\u{0933}' | '\u{0935}'..='\u{0939}'
+        | '\u{1200}'..='\u{135A}'
+        | '\u{4E00}'..='\u{9FFF}'
     )
 }
 
@@ -524,6 +592,10 @@ fn join_spaced_letters(out: &mut Normalized) {
         // One ASCII letter, or one character (of at most four bytes) with its marks.
         let is_single = match end - at {
             1 => bytes[at].is_ascii_alphabetic(),
+            2..=12 if bytes[at..end].is_ascii() => {
+                // Only the regex view has a letter with punctuation after it ("n!").
+                bytes[at].is_ascii_alphabetic() && !bytes[at + 1..end].iter().any(u8::is_ascii_alphanumeric)
+            }
             2..=12 => single(&out.text[at..end]),
             _ => false,
         };
@@ -703,6 +775,20 @@ mod tests {
                 at += word.len() + 1;
             }
         }
+    }
+
+    #[test]
+    fn word_starts_map_back_in_one_walk() {
+        let src = "Die STRAẞE, ﬁnal—Straße!  «Cafe\u{301}s» k i l l";
+        let n = normalize(src, false);
+        let expected: Vec<usize> = n
+            .text
+            .match_indices(|c| c != ' ')
+            .filter(|(i, _)| *i == 0 || n.text.as_bytes()[i - 1] == b' ')
+            .map(|(i, _)| n.original_start(i))
+            .collect();
+        assert_eq!(n.original_word_starts(), expected);
+        assert_eq!(expected.len(), n.text.split(' ').count());
     }
 
     #[test]

@@ -113,23 +113,41 @@ impl Speller {
     /// The literal view with misspelt and run-together words corrected, for text in `lang`
     /// (every tolerant language when `None`), or `None` when nothing needs correcting.
     pub fn correct(&self, norm: &Normalized, lang: Option<&str>) -> Option<Normalized> {
-        let languages: Vec<&Language> = match lang {
-            Some(l) => self.languages.get(l).into_iter().collect(),
-            None => self.languages.values().collect(),
+        let one;
+        let all: Vec<&Language>;
+        let languages: &[&Language] = match lang {
+            Some(l) => {
+                one = self.languages.get(l);
+                one.as_slice()
+            }
+            None => {
+                all = self.languages.values().collect();
+                &all
+            }
         };
         if languages.is_empty() {
             return None;
         }
         let mut edits = Vec::new();
+        let bytes = norm.text.as_bytes();
         let mut start = 0;
-        for word in norm.text.split(' ') {
-            let range = start..start + word.len();
-            start = range.end + 1;
-            // Cheapest checks first: most words are too short to split and are no misspelling.
-            let could_split = word.len() > 2 + SPLIT_MIN;
+        while start < bytes.len() {
+            let end = bytes[start..].iter().position(|&b| b == b' ').map_or(bytes.len(), |i| start + i);
+            let range = start..end;
+            let word = &norm.text[range.clone()];
+            start = end + 1;
+            // Cheapest checks first: most words are no known misspelling and have no part
+            // that a tolerant lexicon knows, and then the (big) dictionary is not asked.
+            if word.len() < 4 {
+                continue;
+            }
             let fix = languages.iter().find_map(|l| l.fixes.get(word));
-            if word.len() < 4
-                || (fix.is_none() && !could_split)
+            let could_split = fix.is_none()
+                && word.len() > 2 + SPLIT_MIN
+                && languages
+                    .iter()
+                    .any(|l| l.dictionary.is_some() && split_points(word).any(|(_, long)| l.tolerant.contains(long)));
+            if (fix.is_none() && !could_split)
                 || !word.chars().all(super::normalize::is_letter)
                 || languages.iter().any(|l| l.knows(word))
             {
@@ -144,15 +162,26 @@ impl Speller {
     }
 }
 
+/// The places `word` may be split at (byte offset, and the longer part): a short part of two
+/// to four characters at either end (see [`SPLIT_MIN`]).
+fn split_points(word: &str) -> impl Iterator<Item = (usize, &str)> {
+    let left = word.char_indices().skip(2).take(SPLIT_MIN - 2);
+    let right = word.char_indices().rev().skip(1).take(SPLIT_MIN - 2);
+    left.chain(right).map(move |(i, _)| {
+        let (l, r) = word.split_at(i);
+        (i, if l.len() >= r.len() { l } else { r })
+    })
+}
+
 /// "sosickening" → "so sickening": a known short word and a longer tolerant word (see
 /// [`SPLIT_MIN`]); the split with the longest tolerant word wins.
 fn split(lang: &Language, word: &str) -> Option<String> {
     // Only a dictionary knows the short words ("so", "les") a split needs.
     lang.dictionary.as_ref()?;
     let mut best: Option<(usize, usize)> = None;
-    for (i, _) in word.char_indices().skip(2) {
+    for (i, _) in split_points(word) {
         let (left, right) = word.split_at(i);
-        if right.chars().count() < 2 || !lang.knows(left) || !lang.knows(right) {
+        if !lang.knows(left) || !lang.knows(right) {
             continue;
         }
         let (short, long) = if left.len() <= right.len() { (left, right) } else { (right, left) };

@@ -53,6 +53,12 @@ pub struct WordIndex {
     /// Byte lengths of stem patterns shorter than 64 bytes, as bits (longer stems are found
     /// only as whole words).
     stem_lengths: u64,
+    /// Hashes of the first [`STEM_KEY`] bytes of stem patterns: a word that starts otherwise
+    /// is probed for no stem (most words), instead of once per byte.
+    stem_starts: Filter,
+    /// Whether some stem pattern's first word is shorter than [`STEM_KEY`]: then every word
+    /// is probed.
+    short_stems: bool,
     /// Filters over the first words of patterns (small and hot: most words of a text stop
     /// there), over `whole`, over `stems`, and over the hashes of the beginnings of patterns
     /// of several words, each up to and including a space. Each is sized to its keys, so
@@ -71,6 +77,7 @@ impl WordIndex {
     pub fn new(patterns: Vec<String>, is_stem: &[bool]) -> Self {
         let (mut whole, mut stems, mut firsts, mut prefixes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut stem_lengths = 0u64;
+        let (mut stem_keys, mut short_stems) = (Vec::new(), false);
         for (i, p) in patterns.iter().enumerate() {
             // The hash of each prefix that ends in a space goes to the prefix filter.
             let mut h = SEED;
@@ -87,10 +94,14 @@ impl WordIndex {
             if is_stem[i] && p.len() < 64 {
                 stems.push((h, i as u32));
                 stem_lengths |= 1 << p.len();
+                match p.split(' ').next() {
+                    Some(w) if w.len() >= STEM_KEY => stem_keys.push(hash(&p.as_bytes()[..STEM_KEY])),
+                    _ => short_stems = true,
+                }
             }
         }
         // Sized by distinct keys: many patterns share a first word or a beginning.
-        for keys in [&mut firsts, &mut prefixes] {
+        for keys in [&mut firsts, &mut prefixes, &mut stem_keys] {
             keys.sort_unstable();
             keys.dedup();
         }
@@ -98,6 +109,8 @@ impl WordIndex {
             first_filter: Filter::of(&firsts),
             whole_filter: Filter::of(&whole.iter().map(|w| w.0).collect::<Vec<_>>()),
             stem_filter: Filter::of(&stems.iter().map(|s| s.0).collect::<Vec<_>>()),
+            stem_starts: Filter::of(&stem_keys),
+            short_stems,
             prefix_filter: Filter::of(&prefixes),
             stem_lengths,
             ..Default::default()
@@ -136,12 +149,21 @@ impl WordIndex {
         let mut h = SEED;
         let mut at = start;
         let mut first = true;
+        let mut probe_stems = self.short_stems;
         loop {
             for &b in &bytes[at..word_end] {
                 h = step(h, b);
                 at += 1;
                 let len = at - start;
-                if at < word_end && len < 64 && self.stem_lengths & (1 << len) != 0 && self.stem_filter.contains(h) {
+                if len == STEM_KEY {
+                    probe_stems = self.short_stems || self.stem_starts.contains(h);
+                }
+                if probe_stems
+                    && at < word_end
+                    && len < 64
+                    && self.stem_lengths & (1 << len) != 0
+                    && self.stem_filter.contains(h)
+                {
                     self.report(&self.stems, h, bytes, start, found);
                 }
             }
@@ -181,6 +203,9 @@ fn next_space(bytes: &[u8], start: usize) -> usize {
 }
 
 const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Bytes of a stem pattern's start that [`WordIndex::stem_starts`] holds.
+const STEM_KEY: usize = 3;
 
 /// One byte of an FNV-1a hash, extended byte by byte so that every prefix has its hash.
 fn step(h: u64, b: u8) -> u64 {
