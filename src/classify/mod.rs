@@ -422,8 +422,10 @@ impl Classifier {
         let want_regex_view = regex_sets().any(|g| !g.literal_view);
         let views = normalize::views(text, want_folded, want_regex_view);
         let mut norm = views.literal;
+        let mut word_starts = Some(views.word_starts);
         if let Some(corrected) = self.speller.correct(&norm, lang) {
             norm = corrected;
+            word_starts = None;
         }
         let mut hits = Vec::new();
         // Every pattern that starts at a word, overlaps included: a longer term that fails its
@@ -478,7 +480,7 @@ impl Classifier {
         }
         if !hits.is_empty() {
             // Token positions, as original offsets, so hits from both views share one count.
-            let tokens = norm.original_word_starts();
+            let tokens = word_starts.unwrap_or_else(|| norm.original_word_starts());
             for h in &mut hits {
                 h.token = tokens.partition_point(|&t| t <= h.orig.start).saturating_sub(1);
                 h.last = tokens.partition_point(|&t| t < h.orig.end).saturating_sub(1).max(h.token);

@@ -212,6 +212,9 @@ pub fn normalize_for_regex(input: &str) -> Normalized {
 pub struct Views {
     /// The literal view ([`normalize`] without folding).
     pub literal: Normalized,
+    /// Original offsets where the words of the literal view start (as
+    /// [`Normalized::original_word_starts`], noted while writing).
+    pub word_starts: Vec<usize>,
     /// The literal view with diacritics folded, when asked for and different from `literal`
     /// (text without combining marks or accented letters needs no second copy).
     pub folded: Option<Normalized>,
@@ -354,15 +357,12 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
         }
         i = end;
     }
-    let finish = |w: Writer| {
-        let mut out = w.out.out;
-        join_spaced_letters(&mut out);
-        out
-    };
+    let (literal, word_starts) = literal.finish();
     Views {
-        literal: finish(literal),
-        folded: folded.filter(|_| any_folding).map(finish),
-        regex: regex.map(finish),
+        literal,
+        word_starts,
+        folded: folded.filter(|_| any_folding).map(|w| w.finish().0),
+        regex: regex.map(|w| w.finish().0),
         unspaced,
     }
 }
@@ -388,11 +388,67 @@ struct Writer {
     pending: Option<(u32, u32)>,
     keep_punct: bool,
     fold_diacritics: bool,
+    /// Word characters written in the current token, and whether the first is a letter.
+    token_words: u32,
+    token_letter: bool,
+    /// Tokens of one letter in a row, and whether three ever were: only then is there a
+    /// spaced-out word to join (see [`join_spaced_letters`]), which most texts are spared.
+    single_run: u32,
+    spaced_run: bool,
+    /// Original offset of each token's first character.
+    word_starts: Vec<usize>,
 }
 
 impl Writer {
     fn new(capacity: usize, keep_punct: bool, fold_diacritics: bool) -> Self {
-        Writer { out: Builder::new(capacity), pending: None, keep_punct, fold_diacritics }
+        Writer {
+            out: Builder::new(capacity),
+            pending: None,
+            keep_punct,
+            fold_diacritics,
+            token_words: 0,
+            token_letter: false,
+            single_run: 0,
+            spaced_run: false,
+            word_starts: Vec::with_capacity(capacity / 6),
+        }
+    }
+
+    /// Count `n` word characters of the current token, written from original offset `at`.
+    fn note_word(&mut self, first_is_letter: bool, n: u32, at: u32) {
+        if self.token_words == 0 {
+            self.token_letter = first_is_letter;
+            if self.out.out.text.is_empty() || self.out.out.text.ends_with(' ') {
+                self.word_starts.push(at as usize);
+            }
+        }
+        self.token_words += n;
+    }
+
+    /// The current token is complete.
+    fn end_token(&mut self) {
+        if self.token_words == 1 && self.token_letter {
+            self.single_run += 1;
+            self.spaced_run |= self.single_run >= 3;
+        } else {
+            self.single_run = 0;
+        }
+        self.token_words = 0;
+    }
+
+    /// The view, with spaced-out words joined, and the original starts of its words.
+    fn finish(mut self) -> (Normalized, Vec<usize>) {
+        self.end_token();
+        let mut out = self.out.out;
+        if self.spaced_run {
+            join_spaced_letters(&mut out);
+        }
+        // Joined words, or a token of stray marks, and the starts are counted again.
+        let tokens = if out.text.is_empty() { 0 } else { 1 + out.text.bytes().filter(|&b| b == b' ').count() };
+        if self.spaced_run || tokens != self.word_starts.len() {
+            self.word_starts = out.original_word_starts();
+        }
+        (out, self.word_starts)
     }
 
     /// How many letters (up to 3) end the word written so far: 0 at a word start, `None`
@@ -420,6 +476,7 @@ impl Writer {
             Class::Word(c) if self.fold_diacritics && !c.is_ascii() => {
                 let mut changed = false;
                 self.flush();
+                self.note_word(is_letter(c), 1, span.0);
                 unicode_normalization::char::decompose_canonical(c, |d| {
                     if is_mark(d) {
                         changed = true;
@@ -431,6 +488,7 @@ impl Writer {
             }
             Class::Word(c) => {
                 self.flush();
+                self.note_word(is_letter(c), 1, span.0);
                 self.push(c, span);
                 false
             }
@@ -456,6 +514,7 @@ impl Writer {
     /// Write `letters` (ASCII letters found at byte `at` of the input), lowercased.
     fn put_ascii_letters(&mut self, letters: &str, at: usize) {
         self.flush();
+        self.note_word(true, letters.len() as u32, at as u32);
         let from = self.out.out.text.len();
         self.out.push_str(letters, (at as u32, (at + letters.len()) as u32));
         self.out.out.text[from..].make_ascii_lowercase();
@@ -465,11 +524,13 @@ impl Writer {
     /// are their own NFKC form and have no diacritics to fold.
     fn put_verbatim(&mut self, letters: &str, at: usize) {
         self.flush();
+        self.note_word(true, if letters.chars().nth(1).is_some() { 2 } else { 1 }, at as u32);
         self.out.push_str(letters, (at as u32, (at + letters.len()) as u32));
     }
 
     fn flush(&mut self) {
         if let Some(span) = self.pending.take() {
+            self.end_token();
             self.push(' ', span);
         }
     }
@@ -572,11 +633,6 @@ fn unleet(c: char, before: Option<usize>, after: After) -> Option<char> {
 /// Letters written apart to dodge filters ("k i l l", "h a t e"): a run of three or more
 /// single-letter tokens is joined into one word. Two single letters ("a b") are left alone.
 fn join_spaced_letters(out: &mut Normalized) {
-    // A letter, with its marks.
-    let single = |t: &str| {
-        let mut cs = t.chars();
-        cs.next().is_some_and(is_letter) && cs.all(|c| is_mark(c) || !is_word_char(c))
-    };
     // The spaces to drop: inside each run of three or more single letters.
     let mut drop: Vec<usize> = Vec::new();
     let (mut run, mut run_start, mut run_end) = (0, 0, 0);
@@ -596,7 +652,7 @@ fn join_spaced_letters(out: &mut Normalized) {
                 // Only the regex view has a letter with punctuation after it ("n!").
                 bytes[at].is_ascii_alphabetic() && !bytes[at + 1..end].iter().any(u8::is_ascii_alphanumeric)
             }
-            2..=12 => single(&out.text[at..end]),
+            2..=12 => is_single_letter(&out.text[at..end]),
             _ => false,
         };
         if is_single {
@@ -615,6 +671,12 @@ fn join_spaced_letters(out: &mut Normalized) {
     if !drop.is_empty() {
         *out = out.without(&drop);
     }
+}
+
+/// A letter with its marks (and, in the regex view, punctuation after it).
+fn is_single_letter(token: &str) -> bool {
+    let mut cs = token.chars();
+    cs.next().is_some_and(is_letter) && cs.all(|c| is_mark(c) || !is_word_char(c))
 }
 
 fn fold_case(c: char) -> impl Iterator<Item = char> {
@@ -789,6 +851,12 @@ mod tests {
             .collect();
         assert_eq!(n.original_word_starts(), expected);
         assert_eq!(expected.len(), n.text.split(' ').count());
+        // Noted while writing, the same starts.
+        for text in [src, "\u{301}é a b c d", "Ọmọ Yorùbá: ẹ pa wọ́n. 杀死他们！ ሰላም ነው።", "x 4 y — z!", ""]
+        {
+            let v = views(text, false, false);
+            assert_eq!(v.word_starts, v.literal.original_word_starts(), "{text:?}");
+        }
     }
 
     #[test]
