@@ -444,7 +444,7 @@ impl Writer {
             join_spaced_letters(&mut out);
         }
         // Joined words, or a token of stray marks, and the starts are counted again.
-        let tokens = if out.text.is_empty() { 0 } else { 1 + out.text.bytes().filter(|&b| b == b' ').count() };
+        let tokens = if out.text.is_empty() { 0 } else { 1 + memchr::memchr_iter(b' ', out.text.as_bytes()).count() };
         if self.spaced_run || tokens != self.word_starts.len() {
             self.word_starts = out.original_word_starts();
         }
