@@ -228,10 +228,8 @@ pub struct Views {
 /// Make the literal view of `input` and, when asked, its diacritic-folded and regex views, in
 /// one pass: each character is decoded, classified and case-folded once.
 pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
-    let mut literal = Writer::new(input.len(), false, false);
-    let mut folded = want_folded.then(|| Writer::new(input.len(), false, true));
-    let mut regex = want_regex.then(|| Writer::new(input.len(), true, false));
-    let mut any_folding = false;
+    let mut literal = Writer::new(input.len(), false);
+    let mut regex = want_regex.then(|| Writer::new(input.len(), true));
     let mut unspaced = false;
     let bytes = input.as_bytes();
     let mut group = String::new();
@@ -249,7 +247,7 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
                 end -= 1;
             }
             if end > i {
-                for w in [Some(&mut literal), folded.as_mut(), regex.as_mut()].into_iter().flatten() {
+                for w in [Some(&mut literal), regex.as_mut()].into_iter().flatten() {
                     w.put_ascii_letters(&input[i..end], i);
                 }
                 i = end;
@@ -274,7 +272,7 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
             } else {
                 Class::Punct(b as char)
             };
-            for w in [Some(&mut literal), folded.as_mut(), regex.as_mut()].into_iter().flatten() {
+            for w in [Some(&mut literal), regex.as_mut()].into_iter().flatten() {
                 w.put(class, span);
             }
             i += 1;
@@ -300,14 +298,14 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
                     end = last;
                 }
                 unspaced |= input[i..end].chars().any(is_unspaced_script);
-                for w in [Some(&mut literal), folded.as_mut(), regex.as_mut()].into_iter().flatten() {
+                for w in [Some(&mut literal), regex.as_mut()].into_iter().flatten() {
                     w.put_verbatim(&input[i..end], i);
                 }
             } else {
                 let span = (i as u32, end as u32);
                 for l in c.to_lowercase() {
-                    for w in [Some(&mut literal), folded.as_mut(), regex.as_mut()].into_iter().flatten() {
-                        any_folding |= w.put(Class::Word(l), span);
+                    for w in [Some(&mut literal), regex.as_mut()].into_iter().flatten() {
+                        w.put(Class::Word(l), span);
                     }
                 }
             }
@@ -343,8 +341,8 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
                 } else {
                     Class::Space
                 };
-                for w in [Some(&mut literal), folded.as_mut(), regex.as_mut()].into_iter().flatten() {
-                    any_folding |= w.put(class, span);
+                for w in [Some(&mut literal), regex.as_mut()].into_iter().flatten() {
+                    w.put(class, span);
                 }
             }
         };
@@ -359,12 +357,52 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
     }
     let (literal, word_starts) = literal.finish();
     Views {
+        folded: if want_folded { fold_diacritics(&literal) } else { None },
         literal,
         word_starts,
-        folded: folded.filter(|_| any_folding).map(|w| w.finish().0),
         regex: regex.map(|w| w.finish().0),
         unspaced,
     }
+}
+
+/// The literal view with its combining marks dropped (a decomposable letter decomposed first:
+/// "é" → "e"), or `None` when it has none to drop. Made from the literal view, which is
+/// already lowercase NFKC, in one pass that copies ASCII (most of any text) as it is.
+fn fold_diacritics(literal: &Normalized) -> Option<Normalized> {
+    let text = &literal.text;
+    if text.is_ascii() {
+        return None;
+    }
+    let mut out = Builder::new(text.len());
+    let mut copied = 0;
+    let mut base = String::new();
+    for (j, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+        let mut had_mark = is_mark(c);
+        base.clear();
+        if !had_mark {
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if is_mark(d) {
+                    had_mark = true;
+                } else {
+                    base.push(d);
+                }
+            });
+        }
+        if had_mark {
+            out.copy(literal, copied..j);
+            let end = j + c.len_utf8();
+            if !base.is_empty() {
+                let (s, e) = literal.original_range(j, end);
+                out.push_str(&base, (s as u32, e as u32));
+            }
+            copied = end;
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.copy(literal, copied..text.len());
+    Some(out.out)
 }
 
 /// What one (normalised, case-folded) character is to the views.
@@ -387,7 +425,6 @@ struct Writer {
     /// word follows, and only once per run.
     pending: Option<(u32, u32)>,
     keep_punct: bool,
-    fold_diacritics: bool,
     /// Word characters written in the current token, and whether the first is a letter.
     token_words: u32,
     token_letter: bool,
@@ -400,12 +437,11 @@ struct Writer {
 }
 
 impl Writer {
-    fn new(capacity: usize, keep_punct: bool, fold_diacritics: bool) -> Self {
+    fn new(capacity: usize, keep_punct: bool) -> Self {
         Writer {
             out: Builder::new(capacity),
             pending: None,
             keep_punct,
-            fold_diacritics,
             token_words: 0,
             token_letter: false,
             single_run: 0,
@@ -470,43 +506,23 @@ impl Writer {
         Some(n)
     }
 
-    /// Write one character; returns whether folding diacritics changed it.
-    fn put(&mut self, class: Class, span: (u32, u32)) -> bool {
+    /// Write one character.
+    fn put(&mut self, class: Class, span: (u32, u32)) {
         match class {
-            Class::Word(c) if self.fold_diacritics && !c.is_ascii() => {
-                let mut changed = false;
-                self.flush();
-                self.note_word(is_letter(c), 1, span.0);
-                unicode_normalization::char::decompose_canonical(c, |d| {
-                    if is_mark(d) {
-                        changed = true;
-                    } else {
-                        self.push(d, span);
-                    }
-                });
-                changed
-            }
             Class::Word(c) => {
                 self.flush();
                 self.note_word(is_letter(c), 1, span.0);
                 self.push(c, span);
-                false
             }
-            Class::Mark(_) if self.fold_diacritics => true,
-            Class::Mark(c) => {
-                self.push(c, span);
-                false
-            }
+            Class::Mark(c) => self.push(c, span),
             Class::Punct(c) if self.keep_punct => {
                 self.flush();
                 self.push(fold_punct(c), span);
-                false
             }
             Class::Punct(_) | Class::Space => {
                 if !self.out.out.text.is_empty() && self.pending.is_none() {
                     self.pending = Some(span);
                 }
-                false
             }
         }
     }
@@ -805,6 +821,15 @@ mod tests {
         assert_eq!(norm("CAFÉS"), "cafés");
         assert_eq!(norm("cafe\u{301}s").chars().count(), 5);
         assert_eq!(normalize("cafés", true).text, "cafes");
+        let src = "Les « ÉTRANGERS », cafe\u{301}s et żydzi";
+        let folded = normalize(src, true);
+        assert_eq!(folded.text, "les etrangers cafes et zydzi");
+        for word in ["etrangers", "cafes", "zydzi"] {
+            let at = folded.text.find(word).unwrap();
+            let (s, e) = folded.original_range(at, at + word.len());
+            assert_eq!(normalize(&src[s..e], true).text, word);
+        }
+        assert!(views("plain ascii", true, false).folded.is_none(), "nothing to fold, no copy");
     }
 
     #[test]
