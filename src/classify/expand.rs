@@ -446,6 +446,24 @@ fn without_edge_boundaries(hir: &Hir, at_start: bool, at_end: bool) -> Hir {
     }
 }
 
+/// How a regex term that stays a regex runs (see [`literal_view_regex`], [`trigger_words`],
+/// [`anchored_form`]): its source for the literal view (`None`: it keeps the regex view),
+/// and when words start every match, those words and the form run anchored at them.
+pub struct RegexPlan {
+    pub literal_view: Option<String>,
+    pub triggered: Option<(Vec<(String, bool)>, String)>,
+}
+
+/// The [`RegexPlan`] of regex `source`. Regexes of scripts written without spaces have no
+/// words to start at and run through their language's `RegexSet`.
+pub fn regex_plan(source: &str) -> RegexPlan {
+    let literal_view = literal_view_regex(source);
+    let spaced = !source.chars().any(super::normalize::is_unspaced_script);
+    let triggered =
+        literal_view.as_deref().filter(|_| spaced).and_then(|view| Some((trigger_words(view)?, anchored_form(view)?)));
+    RegexPlan { literal_view, triggered }
+}
+
 /// Most trigger words one regex may have.
 const MAX_TRIGGERS: usize = 256;
 /// Shortest word start (bytes) that triggers a regex.

@@ -1028,16 +1028,17 @@ impl Builder {
                 }
             } else {
                 // Compiled in `finish`, all at once on every core; `regexes` keeps this order.
-                let literal_view = expand::literal_view_regex(source);
+                let expand::RegexPlan { literal_view, triggered } = expand::regex_plan(source);
                 let run = literal_view.as_ref().unwrap_or(source);
                 self.regex_sources.push(expand::prefilter_pattern(run).unwrap_or_else(|| run.clone()));
                 let ri = self.slow_regexes.len();
                 term.regex = Some(ri);
-                let triggers = literal_view.as_deref().filter(|_| term.boundaries).and_then(expand::trigger_words);
-                let anchored = literal_view.as_deref().filter(|_| triggers.is_some()).and_then(expand::anchored_form);
-                for (word, stem) in triggers.iter().flatten().filter(|_| anchored.is_some()) {
-                    self.triggers.entry(word.clone()).or_default().push((ri, *stem));
-                }
+                let anchored = triggered.map(|(words, anchored)| {
+                    for (word, stem) in words {
+                        self.triggers.entry(word).or_default().push((ri, stem));
+                    }
+                    anchored
+                });
                 self.slow_regexes.push(SlowRegex {
                     source: source.clone(),
                     literal_view,

@@ -324,15 +324,23 @@ fn lexicon_stats(paths: &[PathBuf], json: bool) -> Result<()> {
 fn print_stats(out: &mut impl Write, s: &Stats) -> Result<()> {
     writeln!(
         out,
-        "{:<8} {:>8} {:>6} {:>6} {:>8} {:>7} {:>5} {:>9} {:>8}",
-        "language", "lexicons", "terms", "rules", "literals", "regexes", "slow", "examples", "counter"
+        "{:<8} {:>8} {:>6} {:>6} {:>8} {:>7} {:>5} {:>5} {:>9} {:>8}",
+        "language", "lexicons", "terms", "rules", "literals", "regexes", "slow", "every", "examples", "counter"
     )?;
     let rows = s.languages.iter().map(|(l, st)| (l.as_str(), st)).chain([("all", &s.total)]);
     for (lang, st) in rows.clone() {
         writeln!(
             out,
-            "{lang:<8} {:>8} {:>6} {:>6} {:>8} {:>7} {:>5} {:>9} {:>8}",
-            st.lexicons, st.terms, st.rules, st.literals, st.regexes, st.slow_regexes, st.examples, st.counter_examples
+            "{lang:<8} {:>8} {:>6} {:>6} {:>8} {:>7} {:>5} {:>5} {:>9} {:>8}",
+            st.lexicons,
+            st.terms,
+            st.rules,
+            st.literals,
+            st.regexes,
+            st.slow_regexes,
+            st.every_text_regexes,
+            st.examples,
+            st.counter_examples
         )?;
     }
     writeln!(out, "\n{:<8} {:<22} {:>6} {:>6}", "language", "category", "terms", "rules")?;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::LexiconSet;
+use crate::classify::expand;
 
 /// Terms and rules of one category.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -36,6 +37,10 @@ pub struct LanguageStats {
     /// finite word list (unbounded `+`/`*`, big classes, punctuation): each costs a regex
     /// search on every text that passes its prefilter, so fewer is faster.
     pub slow_regexes: usize,
+    /// Of those, the ones that no known first word starts (see
+    /// [`crate::classify::expand::trigger_words`]): they run on every text of the language,
+    /// through its `RegexSet`, where the others run only where their first words stand.
+    pub every_text_regexes: usize,
     /// Terms and rules with at least one example.
     pub with_examples: usize,
     /// Examples over all terms and rules.
@@ -74,8 +79,11 @@ pub fn stats(set: &LexiconSet) -> Stats {
                     s.literals += 1
                 } else {
                     s.regexes += 1;
-                    let spelled = t.spec.regex.as_deref().and_then(crate::classify::expand::literal_expansions);
-                    s.slow_regexes += usize::from(spelled.is_none());
+                    let source = t.spec.regex.as_deref().unwrap_or_default();
+                    if expand::literal_expansions(source).is_none() {
+                        s.slow_regexes += 1;
+                        s.every_text_regexes += usize::from(expand::regex_plan(source).triggered.is_none());
+                    }
                 }
                 s.categories.entry(t.spec.category.clone()).or_default().terms += 1;
                 s.count_examples(&t.spec.examples, &t.spec.counter_examples);
@@ -117,6 +125,8 @@ mod tests {
         let s = stats(&set);
         let xx = &s.languages["xx"];
         assert_eq!((xx.terms, xx.rules, xx.literals, xx.regexes), (2, 1, 1, 1));
+        // `zo+p` stays a regex, and no word starts it.
+        assert_eq!((xx.slow_regexes, xx.every_text_regexes), (1, 1));
         assert_eq!((xx.with_examples, xx.examples), (1, 2));
         assert_eq!(xx.categories["violence"], CategoryCount { terms: 2, rules: 0 });
         assert_eq!(xx.categories["threat"], CategoryCount { terms: 0, rules: 1 });
