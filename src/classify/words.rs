@@ -138,51 +138,49 @@ impl WordIndex {
         let bytes = text.as_bytes();
         let mut start = 0;
         while start < bytes.len() {
-            let word_end = next_space(bytes, start);
-            self.walk(bytes, start, word_end, &mut found);
-            start = word_end + 1;
+            start = self.walk(bytes, start, &mut found) + 1;
         }
     }
 
-    /// Every pattern starting at `start`, whose first word ends at `word_end`.
-    fn walk(&self, bytes: &[u8], start: usize, mut word_end: usize, found: &mut impl FnMut(usize, usize, usize)) {
+    /// Every pattern starting at `start` (a word start); returns where that first word ends.
+    fn walk(&self, bytes: &[u8], start: usize, found: &mut impl FnMut(usize, usize, usize)) -> usize {
         let mut h = SEED;
         let mut at = start;
-        let mut first = true;
+        let mut first_end = None;
         let mut probe_stems = self.short_stems;
         loop {
-            for &b in &bytes[at..word_end] {
-                h = step(h, b);
+            // Hash the word up to its end; a stem may end at any byte that the word goes on past.
+            while at < bytes.len() && bytes[at] != b' ' {
+                h = step(h, bytes[at]);
                 at += 1;
                 let len = at - start;
                 if len == STEM_KEY {
                     probe_stems = self.short_stems || self.stem_starts.contains(h);
                 }
                 if probe_stems
-                    && at < word_end
                     && len < 64
                     && self.stem_lengths & (1 << len) != 0
+                    && bytes.get(at).is_some_and(|&b| b != b' ')
                     && self.stem_filter.contains(h)
                 {
                     self.report(&self.stems, h, bytes, start, found);
                 }
             }
-            if first && !self.first_filter.contains(h) {
-                return;
+            let word_end = *first_end.get_or_insert(at);
+            if word_end == at && !self.first_filter.contains(h) {
+                return word_end;
             }
-            first = false;
             if self.whole_filter.contains(h) {
                 self.report(&self.whole, h, bytes, start, found);
             }
-            if word_end == bytes.len() {
-                return;
+            if at == bytes.len() {
+                return word_end;
             }
             h = step(h, b' ');
             if !self.prefix_filter.contains(h) {
-                return;
+                return word_end;
             }
-            at = word_end + 1;
-            word_end = next_space(bytes, at);
+            at += 1;
         }
     }
 
@@ -195,11 +193,6 @@ impl WordIndex {
             }
         }
     }
-}
-
-/// End of the word starting at `start`: the next space or the end of the text.
-fn next_space(bytes: &[u8], start: usize) -> usize {
-    bytes[start..].iter().position(|&b| b == b' ').map_or(bytes.len(), |i| start + i)
 }
 
 const SEED: u64 = 0xcbf2_9ce4_8422_2325;
