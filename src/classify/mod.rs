@@ -294,11 +294,12 @@ impl Classifier {
         // Only languages with a typo-tolerant lexicon need their vocabulary collected.
         let typo_languages = set.lexicons.iter().filter(|l| l.meta.typos).map(|l| l.meta.language.clone()).collect();
         let mut b = Builder { typo_languages, ..Builder::default() };
-        // Spelling out finite regexes is the costliest part of the build: do it on every core.
-        let expansions: Vec<Vec<Option<Vec<String>>>> = set
+        // Spelling out finite regexes and planning the others is the costliest part of the
+        // build: do it on every core.
+        let expansions: Vec<Vec<Option<RegexForm>>> = set
             .lexicons
             .par_iter()
-            .map(|lex| lex.terms.iter().map(|t| t.spec.regex.as_deref().and_then(expand::literal_expansions)).collect())
+            .map(|lex| lex.terms.iter().map(|t| t.spec.regex.as_deref().map(RegexForm::of)).collect())
             .collect();
         for (lex, spellings) in set.lexicons.iter().zip(expansions) {
             let li = b.lexicons.len();
@@ -943,6 +944,26 @@ struct WordIndexBuilder {
     ids: Vec<usize>,
 }
 
+/// What a regex term becomes (see [`expand`]).
+enum RegexForm {
+    /// A finite word list, spelled out: literal patterns.
+    Spelled(Vec<String>),
+    /// A regex: how it runs, and the look-free pattern of its language's `RegexSet`.
+    Stays { plan: expand::RegexPlan, prefilter: String },
+}
+
+impl RegexForm {
+    fn of(source: &str) -> Self {
+        if let Some(spellings) = expand::literal_expansions(source) {
+            return RegexForm::Spelled(spellings);
+        }
+        let plan = expand::regex_plan(source);
+        let run = plan.literal_view.as_deref().unwrap_or(source);
+        let prefilter = expand::prefilter_pattern(run).unwrap_or_else(|| run.to_string());
+        RegexForm::Stays { plan, prefilter }
+    }
+}
+
 /// A regex term that stays a regex, before compiling.
 struct SlowRegex {
     /// As written.
@@ -984,7 +1005,7 @@ impl Builder {
         lexicon: usize,
         category: usize,
         t: &crate::lexicon::Term,
-        spellings: Option<Vec<String>>,
+        form: Option<RegexForm>,
         typos: bool,
     ) {
         let origin = &t.origin;
@@ -1013,39 +1034,40 @@ impl Builder {
             term.boundaries = !pattern.chars().any(is_unspaced_script);
             self.learn_words(lexicon, &pattern, typos && !stem);
             self.add_pattern(pattern, fold, ti);
-        } else if let Some(source) = &t.spec.regex {
+        } else if let (Some(source), Some(form)) = (&t.spec.regex, form) {
             term.boundaries = !source.chars().any(is_unspaced_script);
-            // A finite word list joins the literals (it parsed, and every spelling starts
-            // with a word character, so it is a valid regex that never matches empty text);
-            // anything else stays a regex, found through a boundary-free prefilter set and
-            // confirmed by the regex itself.
-            if let Some(spellings) = spellings {
-                let fold = self.lexicons[lexicon].fold_diacritics;
-                for s in spellings {
-                    let s = if fold { normalize(&s, true).text } else { s };
-                    self.learn_words(lexicon, &s, typos);
-                    self.add_pattern(s, fold, ti);
-                }
-            } else {
-                // Compiled in `finish`, all at once on every core; `regexes` keeps this order.
-                let expand::RegexPlan { literal_view, triggered } = expand::regex_plan(source);
-                let run = literal_view.as_ref().unwrap_or(source);
-                self.regex_sources.push(expand::prefilter_pattern(run).unwrap_or_else(|| run.clone()));
-                let ri = self.slow_regexes.len();
-                term.regex = Some(ri);
-                let anchored = triggered.map(|(words, anchored)| {
-                    for (word, stem) in words {
-                        self.triggers.entry(word).or_default().push((ri, stem));
+            match form {
+                // A finite word list joins the literals (it parsed, and every spelling starts
+                // with a word character, so it is a valid regex that never matches empty text).
+                RegexForm::Spelled(spellings) => {
+                    let fold = self.lexicons[lexicon].fold_diacritics;
+                    for s in spellings {
+                        let s = if fold { normalize(&s, true).text } else { s };
+                        self.learn_words(lexicon, &s, typos);
+                        self.add_pattern(s, fold, ti);
                     }
-                    anchored
-                });
-                self.slow_regexes.push(SlowRegex {
-                    source: source.clone(),
-                    literal_view,
-                    anchored,
-                    term: ti,
-                    origin: origin.clone(),
-                });
+                }
+                // Anything else stays a regex, run where its trigger words stand or found
+                // through a boundary-free prefilter set; compiled in `finish`, all at once
+                // on every core (`regexes` keeps this order).
+                RegexForm::Stays { plan, prefilter } => {
+                    self.regex_sources.push(prefilter);
+                    let ri = self.slow_regexes.len();
+                    term.regex = Some(ri);
+                    let anchored = plan.triggered.map(|(words, anchored)| {
+                        for (word, stem) in words {
+                            self.triggers.entry(word).or_default().push((ri, stem));
+                        }
+                        anchored
+                    });
+                    self.slow_regexes.push(SlowRegex {
+                        source: source.clone(),
+                        literal_view: plan.literal_view,
+                        anchored,
+                        term: ti,
+                        origin: origin.clone(),
+                    });
+                }
             }
         }
         self.terms.push(term);
