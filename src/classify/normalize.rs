@@ -42,6 +42,18 @@ struct Segment {
 
 const LINEAR: u32 = u32::MAX;
 
+impl Segment {
+    /// Original start of the character at normalised byte `pos` (in this segment).
+    fn start_of(&self, pos: usize) -> usize {
+        if self.end == LINEAR { (self.orig + (pos as u32 - self.at)) as usize } else { self.orig as usize }
+    }
+
+    /// Original end of the character whose last byte is normalised byte `pos`.
+    fn end_of(&self, pos: usize) -> usize {
+        if self.end == LINEAR { (self.orig + (pos as u32 - self.at) + 1) as usize } else { self.end as usize }
+    }
+}
+
 impl Normalized {
     /// Original byte range of the normalised range `start..end` (`end > start`, both on
     /// character boundaries).
@@ -51,14 +63,12 @@ impl Normalized {
 
     /// Original byte offset where the character at normalised byte `pos` came from.
     pub fn original_start(&self, pos: usize) -> usize {
-        let s = self.segment(pos);
-        if s.end == LINEAR { (s.orig + (pos as u32 - s.at)) as usize } else { s.orig as usize }
+        self.map[self.segment_index(pos)].start_of(pos)
     }
 
     /// Original end of the character whose last byte is normalised byte `pos`.
     fn original_end(&self, pos: usize) -> usize {
-        let s = self.segment(pos);
-        if s.end == LINEAR { (s.orig + (pos as u32 - s.at) + 1) as usize } else { s.end as usize }
+        self.map[self.segment_index(pos)].end_of(pos)
     }
 
     /// Original offsets of the starts of the words, in order: one walk along the map.
@@ -72,15 +82,14 @@ impl Normalized {
             while self.map.get(seg + 1).is_some_and(|s| s.at as usize <= i) {
                 seg += 1;
             }
-            let s = self.map[seg];
-            out.push(if s.end == LINEAR { (s.orig + (i as u32 - s.at)) as usize } else { s.orig as usize });
+            out.push(self.map[seg].start_of(i));
         }
         out
     }
 
-    fn segment(&self, pos: usize) -> Segment {
-        let i = self.map.partition_point(|s| s.at as usize <= pos);
-        self.map[i.saturating_sub(1)]
+    /// Index of the segment holding normalised byte `pos`.
+    fn segment_index(&self, pos: usize) -> usize {
+        self.map.partition_point(|s| s.at as usize <= pos).saturating_sub(1)
     }
 
     /// The text with some ranges rewritten (increasing, disjoint, on character boundaries):
@@ -155,16 +164,15 @@ impl Builder {
     fn copy(&mut self, from: &Normalized, range: std::ops::Range<usize>) {
         let mut at = range.start;
         while at < range.end {
-            let i = from.map.partition_point(|s| s.at as usize <= at);
-            let seg = from.map[i.saturating_sub(1)];
-            let seg_end = from.map.get(i).map_or(from.text.len(), |s| s.at as usize).min(range.end);
+            let i = from.segment_index(at);
+            let seg = from.map[i];
+            let seg_end = from.map.get(i + 1).map_or(from.text.len(), |s| s.at as usize).min(range.end);
             if seg.end == LINEAR {
-                let orig = seg.orig + (at as u32 - seg.at);
+                let orig = seg.start_of(at) as u32;
                 self.push_str(&from.text[at..seg_end], (orig, orig + (seg_end - at) as u32));
             } else {
                 // Each character of a block maps to the whole block.
-                for (k, c) in from.text[at..seg_end].char_indices() {
-                    let _ = k;
+                for c in from.text[at..seg_end].chars() {
                     self.push(c, (seg.orig, seg.end));
                 }
             }
@@ -216,7 +224,8 @@ pub struct Views {
     /// [`Normalized::original_word_starts`], noted while writing).
     pub word_starts: Vec<usize>,
     /// The literal view with diacritics folded, when asked for and different from `literal`
-    /// (text without combining marks or accented letters needs no second copy).
+    /// (text without combining marks or accented letters needs no second copy); derived from
+    /// `literal` (see [`fold_diacritics`]).
     pub folded: Option<Normalized>,
     /// The regex view ([`normalize_for_regex`]), when asked for.
     pub regex: Option<Normalized>,
@@ -225,8 +234,9 @@ pub struct Views {
     pub unspaced: bool,
 }
 
-/// Make the literal view of `input` and, when asked, its diacritic-folded and regex views, in
-/// one pass: each character is decoded, classified and case-folded once.
+/// Make the literal view of `input` and, when asked, its regex view, in one pass (each
+/// character is decoded, classified and case-folded once), and the diacritic-folded view
+/// from the literal one.
 pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
     let mut literal = Writer::new(input.len(), false);
     let mut regex = want_regex.then(|| Writer::new(input.len(), true));
