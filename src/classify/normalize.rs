@@ -134,6 +134,7 @@ impl Builder {
     }
 
     /// Note that the next `len` bytes come from `span`, and make them the text's.
+    #[inline]
     fn map_next(&mut self, len: usize, span: (u32, u32)) {
         let at = self.out.text.len() as u32;
         if span.1 - span.0 == len as u32 {
@@ -245,8 +246,16 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
     let mut group = String::new();
     let mut i = 0;
     while i < bytes.len() {
+        // Plain ASCII (letters and separators), the bulk of most text, when only the literal
+        // view is wanted.
+        if regex.is_none() {
+            i = literal.put_plain_ascii(input, i);
+            if i == bytes.len() {
+                break;
+            }
+        }
         let b = bytes[i];
-        // A run of ASCII letters, the bulk of most text, is written in one go. Its last letter
+        // A run of ASCII letters is written in one go. Its last letter
         // is left to the loop below when a combining mark follows it.
         if b.is_ascii_alphabetic() {
             let mut end = i + 1;
@@ -461,6 +470,7 @@ impl Writer {
     }
 
     /// Count `n` word characters of the current token, written from original offset `at`.
+    #[inline]
     fn note_word(&mut self, first_is_letter: bool, n: u32, at: u32) {
         if self.token_words == 0 {
             self.token_letter = first_is_letter;
@@ -546,6 +556,50 @@ impl Writer {
         self.out.out.text[from..].make_ascii_lowercase();
     }
 
+    /// Write the plain ASCII of `input` from byte `at` on — letters lowercased, separators
+    /// as in [`Writer::put`] — and return where it stops: at the first byte the general path
+    /// must see (a digit, `@` or `$`, which may be leet, anything beyond ASCII, or a letter or
+    /// separator that a combining mark follows). The literal view only: the regex view keeps
+    /// punctuation.
+    fn put_plain_ascii(&mut self, input: &str, mut at: usize) -> usize {
+        let bytes = input.as_bytes();
+        // Whether a combining mark follows byte `i` (which then composes with it).
+        let mark_after =
+            |i: usize| bytes.get(i + 1).is_some_and(|n| !n.is_ascii()) && starts_with_mark(&input[i + 1..]);
+        loop {
+            // A run of separators: the first one is the pending space.
+            let separators = at;
+            while bytes.get(at).is_some_and(|&b| ASCII_SEPARATOR[b as usize]) {
+                at += 1;
+            }
+            if at > separators && mark_after(at - 1) {
+                at -= 1;
+            }
+            if at > separators && self.pending.is_none() && !self.out.out.text.is_empty() {
+                self.pending = Some((separators as u32, separators as u32 + 1));
+            }
+            // A run of letters, the last one left out if a mark follows it.
+            let mut end = at + ascii_letters(&bytes[at..]);
+            if end > at && mark_after(end - 1) {
+                end -= 1;
+            }
+            if end == at {
+                return at;
+            }
+            if let Some(span) = self.pending.take() {
+                self.end_token();
+                self.out.map_next(1, span);
+                self.out.out.text.push(' ');
+            }
+            self.note_word(true, (end - at) as u32, at as u32);
+            self.out.map_next(end - at, (at as u32, end as u32));
+            // SAFETY: ASCII letters, lowercased, are ASCII: the text stays UTF-8.
+            let text = unsafe { self.out.out.text.as_mut_vec() };
+            text.extend(bytes[at..end].iter().map(u8::to_ascii_lowercase));
+            at = end;
+        }
+    }
+
     /// Write `letters` (found at byte `at` of the input) as they are: caseless letters that
     /// are their own NFKC form and have no diacritics to fold.
     fn put_verbatim(&mut self, letters: &str, at: usize) {
@@ -564,6 +618,38 @@ impl Writer {
     fn push(&mut self, c: char, span: (u32, u32)) {
         self.out.push(c, span);
     }
+}
+
+/// ASCII bytes that are separators wherever they stand: whitespace, controls and punctuation
+/// other than `@` and `$` (which may stand for letters: see [`unleet`]).
+const ASCII_SEPARATOR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = !c.is_ascii_alphanumeric() && c != b'@' && c != b'$';
+        b += 1;
+    }
+    table
+};
+
+/// How many ASCII letters `bytes` starts with, eight bytes at a time: a word of news text is
+/// mostly one or two such steps instead of a test per byte.
+fn ascii_letters(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut n = 0;
+    while let Some(chunk) = bytes.get(n..n + 8) {
+        let v = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // With the case bit set, a byte below 0x80 is a letter when it is in 0x61..=0x7a: the
+        // sums below set a byte's high bit at 0x61 and at 0x7b, and carry into no neighbour.
+        let x = (v | 0x20 * ONES) & (0x7f * ONES);
+        let letters = (x + 0x1f * ONES) & !(x + 0x05 * ONES) & !v & (0x80 * ONES);
+        if letters != 0x80 * ONES {
+            return n + ((!letters & (0x80 * ONES)).trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + bytes[n..].iter().take_while(|b| b.is_ascii_alphabetic()).count()
 }
 
 /// Whether `rest` starts with a combining mark.
@@ -915,6 +1001,40 @@ mod tests {
         let at = n.text.find("s'échapper").unwrap();
         let (s, e) = n.original_range(at, at + "s'échapper".len());
         assert_eq!(&src[s..e], "s'échapper");
+    }
+
+    #[test]
+    fn the_plain_ascii_path_writes_what_the_general_path_writes() {
+        // Asking for the regex view sends every byte through the general path; the literal
+        // view must come out the same, offsets and word starts included.
+        let texts = [
+            "Plain words, and punctuation!! Over   several    spaces.\n\tTabs too",
+            "Cafe\u{301} au lait: e\u{301}te\u{301}, a \u{301}mark after a space",
+            "I h4te them, k1ll th3m; @ss and a$$ -- the 2nd of May 1994",
+            "k i l l them all, a b testing, x y",
+            "ALLCAPSWORDSLONGERTHANEIGHTLETTERS mixedCaseWordsLongerThanEight",
+            "ünïcödé ẞtraße İstanbul ΣΊΣΥΦΟΣ, ﬁne ｆｕｌｌ",
+            "\u{200b}zero\u{200b}width and soft\u{ad}hyphen",
+            "",
+            "   ",
+            "!?",
+        ];
+        for text in texts {
+            let fast = views(text, true, false);
+            let general = views(text, true, true);
+            assert_eq!(fast.literal.text, general.literal.text, "{text:?}");
+            assert_eq!(fast.word_starts, general.word_starts, "{text:?}");
+            for pos in 0..fast.literal.text.len() {
+                if fast.literal.text.is_char_boundary(pos) {
+                    assert_eq!(
+                        fast.literal.original_start(pos),
+                        general.literal.original_start(pos),
+                        "{text:?} at {pos}"
+                    );
+                }
+            }
+            assert_eq!(fast.folded.map(|f| f.text), general.folded.map(|f| f.text), "{text:?}");
+        }
     }
 
     #[test]
