@@ -642,7 +642,7 @@ fn ascii_letters(bytes: &[u8]) -> usize {
         let v = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
         // With the case bit set, a byte below 0x80 is a letter when it is in 0x61..=0x7a: the
         // sums below set a byte's high bit at 0x61 and at 0x7b, and carry into no neighbour.
-        let x = (v | 0x20 * ONES) & (0x7f * ONES);
+        let x = (v | (0x20 * ONES)) & (0x7f * ONES);
         let letters = (x + 0x1f * ONES) & !(x + 0x05 * ONES) & !v & (0x80 * ONES);
         if letters != 0x80 * ONES {
             return n + ((!letters & (0x80 * ONES)).trailing_zeros() / 8) as usize;
