@@ -378,21 +378,42 @@ pub fn trigger_words(source: &str) -> Option<Vec<(String, bool)>> {
             Ok(t) => (t, false),
             Err(e) => (std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?, true),
         };
-        let trigger = match text.find(' ') {
-            Some(0) => return None,
-            Some(space) => (text[..space].to_string(), false),
-            None if literal.is_exact() && !cut => (text.to_string(), false),
-            // A short prefix would send most words to the regex.
-            None if text.len() < MIN_TRIGGER_PREFIX => return None,
-            None => (text.to_string(), true),
+        if text.starts_with(' ') {
+            return None;
+        }
+        // As many whole words as the prefix has ("the virus", not "the": most texts have a
+        // "the"), and a word it cuts as a stem when that is long enough to say something.
+        let whole = literal.is_exact() && !cut;
+        let (words, partial) = match text.rfind(' ') {
+            _ if whole => (text, ""),
+            Some(space) => (&text[..space], &text[space + 1..]),
+            None => ("", text),
         };
-        if trigger.0.is_empty() || !trigger.0.chars().all(is_word) {
+        let first_word = text.split(' ').next().unwrap_or_default();
+        let trigger = if partial.len() >= MIN_TRIGGER_PREFIX && first_word.len() >= MIN_TRIGGER_PREFIX {
+            (text.to_string(), true)
+        } else if !words.is_empty() {
+            (words.to_string(), false)
+        } else if partial.len() >= MIN_TRIGGER_PREFIX {
+            (partial.to_string(), true)
+        } else {
+            // A short prefix would send most words to the regex.
+            return None;
+        };
+        if !trigger.0.chars().all(|c| c == ' ' || is_word(c)) || trigger.0.contains("  ") {
             return None;
         }
         out.push(trigger);
     }
     out.sort();
     out.dedup();
+    // A trigger that starts with another one adds nothing: the regex runs there already.
+    let covers = |(a, a_stem): &(String, bool), b: &str| {
+        b.len() > a.len() && b.starts_with(a.as_str()) && (*a_stem || b.as_bytes()[a.len()] == b' ')
+    };
+    let redundant: Vec<bool> = out.iter().map(|(b, _)| out.iter().any(|a| covers(a, b))).collect();
+    let mut redundant = redundant.into_iter();
+    out.retain(|_| !redundant.next().unwrap_or(false));
     (!out.is_empty()).then_some(out)
 }
 
@@ -524,8 +545,15 @@ mod tests {
         let triggers = |source: &str| trigger_words(&literal_view_regex(source).unwrap());
         assert_eq!(
             triggers(r"\b(they|the \w+) (want|plan) to kill us\b").unwrap(),
-            vec![("the".to_string(), false), ("they".to_string(), false)]
+            [("the", false), ("they plan to kill us", false), ("they want to kill us", false)]
+                .map(|(t, stem)| (t.to_string(), stem))
         );
+        // As many words as every match starts with: "the" alone would stand in most texts.
+        assert_eq!(
+            triggers(r"\b(a|the) (virus|plague) (\w+ )?on\b").unwrap(),
+            ["a plague", "a virus", "the plague", "the virus"].map(|t| (t.to_string(), false))
+        );
+        assert_eq!(triggers(r"\bthe vermin\w* (\w+ )?must\b").unwrap(), vec![("the vermin".to_string(), true)]);
         assert_eq!(
             triggers(r"\bwip(e|es|ing) (them|\w+) out\b").unwrap(),
             vec![("wipe".to_string(), false), ("wipes".to_string(), false), ("wiping".to_string(), false)]

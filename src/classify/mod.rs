@@ -240,14 +240,16 @@ pub struct Classifier {
     categories: Vec<CategoryInfo>,
     lexicons: Vec<LexiconInfo>,
     terms: Vec<CompiledTerm>,
-    /// Literal patterns of spaced scripts, looked up word by word (see [`words`]).
-    words: words::WordIndex,
-    /// For each pattern of `words`, its index in `literal_terms`.
-    word_patterns: Vec<usize>,
+    /// Literal patterns of spaced scripts and trigger words, looked up word by word (see
+    /// [`words`]): for text of unknown language.
+    words: LanguageWords,
+    /// The same, for text of one language: only the patterns of the lexicons that count in
+    /// it (its own and the universal ones; `*`: a language without lexicons of its own). Most
+    /// words of a text are no pattern of its language but some of another ("to", "die", "la"):
+    /// each such look-up would cost a table probe and a comparison for nothing.
+    language_words: HashMap<String, LanguageWords>,
     /// Patterns of lexicons with `fold_diacritics`, looked up in the folded view.
-    folded_words: words::WordIndex,
-    /// For each pattern of `folded_words`, its index in `literal_terms`.
-    folded_patterns: Vec<usize>,
+    folded_words: LanguageWords,
     /// Lexicons with `fold_diacritics` (few): text of their languages needs the folded view.
     folding_lexicons: Vec<usize>,
     /// Literal patterns of scripts without spaces, which match inside words.
@@ -434,8 +436,12 @@ impl Classifier {
         // ("kill them" in "kill themselves").
         // Regexes whose trigger words stand here, as (regex, offset).
         let mut triggered: Vec<(usize, usize)> = Vec::new();
-        self.words.find(&norm.text, |p, start, end| {
-            let pi = self.word_patterns[p];
+        let words = match lang {
+            Some(l) => self.language_words.get(l).or_else(|| self.language_words.get("*")).unwrap_or(&self.words),
+            None => &self.words,
+        };
+        words.index.find(&norm.text, |p, start, end| {
+            let pi = words.ids[p];
             let Some(k) = pi.checked_sub(self.literal_terms.len()) else {
                 return self.literal_hit(pi, &norm, start, end, lang, &mut hits);
             };
@@ -450,8 +456,8 @@ impl Classifier {
         if want_folded {
             // No folded view means folding changed nothing: the literal view stands for it.
             let folded = views.folded.as_ref().unwrap_or(&norm);
-            self.folded_words.find(&folded.text, |p, start, end| {
-                self.literal_hit(self.folded_patterns[p], folded, start, end, lang, &mut hits)
+            self.folded_words.index.find(&folded.text, |p, start, end| {
+                self.literal_hit(self.folded_words.ids[p], folded, start, end, lang, &mut hits)
             });
         }
         if !self.unspaced_patterns.is_empty() && views.unspaced {
@@ -937,10 +943,35 @@ fn word_match(text: &str, start: usize, end: usize, stem: bool, boundaries: bool
 }
 
 /// Patterns bound for one [`words::WordIndex`], with their ids among all literal patterns.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct WordIndexBuilder {
     patterns: Vec<String>,
     is_stem: Vec<bool>,
+    ids: Vec<usize>,
+}
+
+impl WordIndexBuilder {
+    fn build(self) -> LanguageWords {
+        LanguageWords { index: words::WordIndex::new(self.patterns, &self.is_stem), ids: self.ids }
+    }
+
+    /// The patterns whose `keep(id)` holds.
+    fn filtered(&self, keep: impl Fn(usize) -> bool) -> WordIndexBuilder {
+        let mut out = WordIndexBuilder::default();
+        for (k, &id) in self.ids.iter().enumerate().filter(|(_, id)| keep(**id)) {
+            out.patterns.push(self.patterns[k].clone());
+            out.is_stem.push(self.is_stem[k]);
+            out.ids.push(id);
+        }
+        out
+    }
+}
+
+/// A word index and, for each of its patterns, its id: an index in `literal_terms`, or past
+/// their end a trigger word (see [`Classifier::triggers`]).
+#[derive(Debug, Default)]
+struct LanguageWords {
+    index: words::WordIndex,
     ids: Vec<usize>,
 }
 
@@ -1149,7 +1180,29 @@ impl Builder {
             plain.patterns.push(word.clone());
             plain.ids.push(self.literal_terms.len() + k);
         }
-        let triggers = triggers.into_iter().map(|(_, starts)| starts).collect();
+        let triggers: Vec<Vec<(usize, bool)>> = triggers.into_iter().map(|(_, starts)| starts).collect();
+        // Per language, the patterns of the lexicons that count in its text.
+        let (lexicons, terms, literal_terms) = (&self.lexicons, &self.terms, &self.literal_terms);
+        let lexicons_of = |id: usize| -> Vec<usize> {
+            match id.checked_sub(literal_terms.len()) {
+                None => literal_terms[id].iter().map(|&ti| terms[ti].lexicon).collect(),
+                Some(k) => triggers[k].iter().map(|&(ri, _)| terms[regexes[ri].term].lexicon).collect(),
+            }
+        };
+        let mut languages: Vec<String> = lexicons.iter().filter(|l| !l.universal).map(|l| l.language.clone()).collect();
+        languages.sort();
+        languages.dedup();
+        languages.push("*".to_string());
+        let language_builders: Vec<(String, WordIndexBuilder)> = languages
+            .into_iter()
+            .map(|language| {
+                // "*" keeps the universal lexicons only; a language, its own ones too.
+                let lang = Some(language.as_str()).filter(|l| *l != "*");
+                let counts = |l: usize| if lang.is_some() { lexicons[l].applies(lang) } else { lexicons[l].universal };
+                let b = plain.filtered(|id| lexicons_of(id).into_iter().any(counts));
+                (language, b)
+            })
+            .collect();
         let unspaced = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&unspaced).map_err(|e| {
             vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the term automaton: {e}"))]
         })?;
@@ -1182,11 +1235,18 @@ impl Builder {
             },
             || {
                 rayon::join(
-                    || words::WordIndex::new(plain.patterns, &plain.is_stem),
-                    || words::WordIndex::new(folded.patterns, &folded.is_stem),
+                    || {
+                        let language_words = language_builders
+                            .into_par_iter()
+                            .map(|(language, b)| (language, b.build()))
+                            .collect::<HashMap<_, _>>();
+                        (plain.build(), language_words)
+                    },
+                    || folded.build(),
                 )
             },
         );
+        let ((words, language_words), folded_words) = (words, folded_words);
         let regex_sets = regex_sets.map_err(|e| vec![e])?;
         let folding_lexicons =
             self.lexicons.iter().enumerate().filter(|(_, l)| l.fold_diacritics).map(|(i, _)| i).collect();
@@ -1195,9 +1255,8 @@ impl Builder {
             lexicons: self.lexicons,
             terms: self.terms,
             words,
-            word_patterns: plain.ids,
+            language_words,
             folded_words,
-            folded_patterns: folded.ids,
             folding_lexicons,
             unspaced,
             unspaced_patterns,

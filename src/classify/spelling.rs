@@ -34,9 +34,21 @@ struct Language {
     tolerant: WordSet,
     /// Misspelling → word.
     fixes: FxHashMap<String, String>,
+    /// The first and the last four bytes of the tolerant words long enough to be the long
+    /// part of a split: a word that neither begins nor ends like one is not looked up six
+    /// times (most long words of a text).
+    long_starts: QuadSet,
+    long_ends: QuadSet,
 }
 
 impl Language {
+    /// Whether `word` (at least four bytes) begins or ends like a tolerant word that could be
+    /// the long part of a split.
+    fn may_split(&self, word: &str) -> bool {
+        let b = word.as_bytes();
+        self.long_starts.contains(&b[..4]) || self.long_ends.contains(&b[b.len() - 4..])
+    }
+
     /// A word of a lexicon or of the dictionary: correctly spelt.
     fn knows(&self, word: &str) -> bool {
         self.known.contains(word) || self.dictionary.as_ref().is_some_and(|d| d.contains(word))
@@ -101,6 +113,10 @@ impl Speller {
                 }
             }
             lang.fixes = fixes.into_iter().filter_map(|(v, w)| w.map(|w| (v, w))).collect();
+            for word in lang.tolerant.iter().filter(|w| w.chars().count() > SPLIT_MIN) {
+                lang.long_starts.insert(&word.as_bytes()[..4]);
+                lang.long_ends.insert(&word.as_bytes()[word.len() - 4..]);
+            }
         }
         self.languages.retain(|_, l| !l.tolerant.is_empty());
     }
@@ -132,7 +148,7 @@ impl Speller {
         let bytes = norm.text.as_bytes();
         let mut start = 0;
         while start < bytes.len() {
-            let end = bytes[start..].iter().position(|&b| b == b' ').map_or(bytes.len(), |i| start + i);
+            let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |i| start + i);
             let range = start..end;
             let word = &norm.text[range.clone()];
             start = end + 1;
@@ -144,9 +160,11 @@ impl Speller {
             let fix = languages.iter().find_map(|l| l.fixes.get(word));
             let could_split = fix.is_none()
                 && word.len() > 2 + SPLIT_MIN
-                && languages
-                    .iter()
-                    .any(|l| l.dictionary.is_some() && split_points(word).any(|(_, long)| l.tolerant.contains(long)));
+                && languages.iter().any(|l| {
+                    l.dictionary.is_some()
+                        && l.may_split(word)
+                        && split_points(word).any(|(_, long)| l.tolerant.contains(long))
+                });
             if (fix.is_none() && !could_split)
                 || !word.chars().all(super::normalize::is_letter)
                 || languages.iter().any(|l| l.knows(word))
@@ -159,6 +177,35 @@ impl Speller {
             }
         }
         (!edits.is_empty()).then(|| norm.with_replacements(&edits))
+    }
+}
+
+/// A set of four-byte strings as 65,536 bits (8 KB, in the cache), keyed by a hash: a member
+/// is always found; about one absent string in a hundred is found too, and then the real look-up
+/// decides.
+#[derive(Debug)]
+struct QuadSet(Vec<u64>);
+
+impl Default for QuadSet {
+    fn default() -> Self {
+        QuadSet(vec![0; 1024])
+    }
+}
+
+impl QuadSet {
+    fn bit(quad: &[u8]) -> usize {
+        let q = u32::from_le_bytes(quad.try_into().expect("four bytes"));
+        (q.wrapping_mul(0x9E37_79B1) >> 16) as usize
+    }
+
+    fn insert(&mut self, quad: &[u8]) {
+        let bit = Self::bit(quad);
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    fn contains(&self, quad: &[u8]) -> bool {
+        let bit = Self::bit(quad);
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
     }
 }
 

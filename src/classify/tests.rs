@@ -194,3 +194,35 @@ fn regexes_see_the_words_literals_see_and_symbols_where_they_spell_them() {
     assert!(a.evidence.iter().any(|e| e.text == "🔪🔪 glims"), "{:?}", a.evidence);
     assert!(!c.classify("So: glims!", Some("xx")).evidence.iter().any(|e| e.category == "threat"));
 }
+
+#[test]
+fn each_language_looks_up_its_own_terms_and_the_universal_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("lexicons/categories.toml"), dir.path().join("categories.toml")).unwrap();
+    std::fs::write(dir.path().join("xx.toml"), LEXICON).unwrap();
+    let universal = "[lexicon]\nid = \"names\"\nlanguage = \"xx\"\nuniversal = true\n\n\
+                     [[term]]\nmatch = \"zorblat\"\ncategory = \"target_group\"\n";
+    std::fs::write(dir.path().join("names.toml"), universal).unwrap();
+    let yy = "[lexicon]\nid = \"yy-test\"\nlanguage = \"yy\"\n\n\
+              [[term]]\nmatch = \"stupid glims\"\ncategory = \"derogation\"\nweight = 0.3\n";
+    std::fs::write(dir.path().join("yy.toml"), yy).unwrap();
+    let set = LexiconSet::load_paths(&[dir.path().to_path_buf()]).unwrap_or_else(|e| panic!("{e:?}"));
+    let c = Classifier::build(&set, Levels::default()).unwrap();
+    let found = |text: &str, lang: Option<&str>| -> Vec<String> {
+        c.term_matches(text, lang).into_iter().map(|m| format!("{}:{}", m.lexicon, &text[m.start..m.end])).collect()
+    };
+    let text = "stupid glims and zorblat; i will surely hurt";
+    // Text of xx: its terms (a literal, a regex started by its first words), the universal one.
+    let xx = found(text, Some("xx"));
+    for want in ["xx-test:stupid", "xx-test:glims", "names:zorblat", "xx-test:i will surely hurt"] {
+        assert!(xx.iter().any(|f| f == want), "{want} not in {xx:?}");
+    }
+    assert!(!xx.iter().any(|f| f.starts_with("yy-test")), "{xx:?}");
+    // Text of yy: its phrase and the universal term only.
+    assert_eq!(found(text, Some("yy")), ["yy-test:stupid glims", "names:zorblat"]);
+    // A language without lexicons: the universal term only. Unknown language: everything.
+    assert_eq!(found(text, Some("zz")), ["names:zorblat"]);
+    let any = found(text, None);
+    assert!(any.contains(&"yy-test:stupid glims".to_string()) && any.contains(&"xx-test:glims".to_string()));
+}
