@@ -31,9 +31,22 @@ impl Layout {
         let mut clause_marks = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
-            let b = bytes[i];
             // Inside a sentence only punctuation, quotes and line breaks change anything:
-            // letters, digits and spaces (most of a text) are passed over byte by byte.
+            // letters, digits and spaces (most of a text) are passed over eight at a time,
+            // then byte by byte.
+            if splitter.state == Split::Text {
+                while let Some(chunk) = bytes.get(i..i + 8) {
+                    let plain = leading_letters_digits_spaces(chunk);
+                    i += plain;
+                    if plain < 8 {
+                        break;
+                    }
+                }
+                if i >= bytes.len() {
+                    break;
+                }
+            }
+            let b = bytes[i];
             let c = if b < 0x80 {
                 if splitter.state == Split::Text && !ASCII_MARKS[b as usize] {
                     i += 1;
@@ -164,6 +177,23 @@ const ASCII_MARKS: [bool; 128] = {
     t
 };
 
+/// How many of the eight bytes of `chunk` are, from its start, ASCII letters, digits or
+/// spaces. With the bytes' high bits cleared, adding a constant to a byte sets its high bit
+/// exactly when it reaches a bound, with no carry into its neighbour: `x + (0x80 - lo)` has
+/// the bit from `lo` on, `x + (0x7f - hi)` from `hi + 1` on.
+fn leading_letters_digits_spaces(chunk: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let v = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+    let high = 0x80 * ONES;
+    let x = v & !high;
+    let in_range = |x: u64, lo: u64, hi: u64| (x + (0x80 - lo) * ONES) & !(x + (0x7f - hi) * ONES) & high;
+    let letter = in_range(x | (0x20 * ONES), 0x61, 0x7a);
+    let digit = in_range(x, 0x30, 0x39);
+    let space = in_range(x, 0x20, 0x20);
+    let plain = (letter | digit | space) & !v & high;
+    ((!plain & high).trailing_zeros() / 8) as usize
+}
+
 /// Whether a character outside ASCII may be a terminator, clause mark, quotation mark or
 /// line break (the blocks of punctuation they live in; letters of every script are not).
 fn may_mark(c: char) -> bool {
@@ -215,6 +245,23 @@ impl Quotes {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn eight_plain_bytes_are_told_from_any_other() {
+        use super::leading_letters_digits_spaces as plain;
+        assert_eq!(plain(b"abcXYZ09"), 8);
+        assert_eq!(plain(b"the cat "), 8);
+        assert_eq!(plain(b"don't go"), 3);
+        for b in 0..=255u8 {
+            let mut chunk = *b"abcdefgh";
+            for at in [0, 3, 7] {
+                chunk[at] = b;
+                let want = if b.is_ascii_alphanumeric() || b == b' ' { 8 } else { at };
+                assert_eq!(plain(&chunk), want, "byte {b:#x} at {at}");
+                chunk[at] = b'a';
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

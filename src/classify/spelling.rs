@@ -148,7 +148,7 @@ impl Speller {
         let bytes = norm.text.as_bytes();
         let mut start = 0;
         while start < bytes.len() {
-            let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let end = bytes[start..].iter().position(|&b| b == b' ').map_or(bytes.len(), |i| start + i);
             let range = start..end;
             let word = &norm.text[range.clone()];
             start = end + 1;
