@@ -447,10 +447,18 @@ struct Writer {
     /// Word characters written in the current token, and whether the first is a letter.
     token_words: u32,
     token_letter: bool,
-    /// Tokens of one letter in a row, and whether three ever were: only then is there a
-    /// spaced-out word to join (see [`join_spaced_letters`]), which most texts are spared.
+    /// Whether the pending separator starts with an apostrophe: a letter before one is an
+    /// elision ("l'a", "d'y"), not a letter spaced out.
+    pending_apostrophe: bool,
+    /// Where the space before the current token was written.
+    last_space: usize,
+    /// The run of one-letter tokens going on (see [`Writer::end_token`]): its length, how
+    /// many of its letters are consonants, and the spaces between them.
     single_run: u32,
-    spaced_run: bool,
+    run_consonants: u32,
+    run_spaces: Vec<usize>,
+    /// Spaces inside spaced-out words, dropped when the view is finished.
+    joins: Vec<usize>,
     /// Original offset of each token's first character.
     word_starts: Vec<usize>,
 }
@@ -463,8 +471,12 @@ impl Writer {
             keep_punct,
             token_words: 0,
             token_letter: false,
+            pending_apostrophe: false,
+            last_space: 0,
             single_run: 0,
-            spaced_run: false,
+            run_consonants: 0,
+            run_spaces: Vec::new(),
+            joins: Vec::new(),
             word_starts: Vec::with_capacity(capacity / 6),
         }
     }
@@ -481,27 +493,59 @@ impl Writer {
         self.token_words += n;
     }
 
-    /// The current token is complete.
+    /// The current token is complete. Letters written apart to dodge filters ("k i l l",
+    /// "h a t e") are joined into one word: a run of three or more tokens of one letter
+    /// (with its marks), one of them at least a consonant, and no letter elided before an
+    /// apostrophe — so the one-letter words of French, Spanish or Italian ("il y a à",
+    /// "l'a à", "y o"), which are vowels or elisions, stay apart. Two single letters ("a b")
+    /// are left alone.
+    #[inline]
     fn end_token(&mut self) {
         if self.token_words == 1 && self.token_letter {
-            self.single_run += 1;
-            self.spaced_run |= self.single_run >= 3;
-        } else {
-            self.single_run = 0;
+            self.end_single_letter();
+        } else if self.single_run > 0 {
+            self.close_run();
         }
         self.token_words = 0;
+    }
+
+    /// A token of one letter is complete: it goes on the run, unless elided.
+    #[inline(never)]
+    fn end_single_letter(&mut self) {
+        if self.pending.is_some() && self.pending_apostrophe {
+            self.close_run();
+            return;
+        }
+        if self.single_run > 0 {
+            self.run_spaces.push(self.last_space);
+        }
+        self.single_run += 1;
+        let letter = self.out.out.text.chars().rev().find(|&c| !is_mark(c));
+        self.run_consonants += u32::from(letter.is_some_and(|c| !is_vowel(c)));
+    }
+
+    /// The run of one-letter tokens is over: its spaces go if it spells a word.
+    fn close_run(&mut self) {
+        if self.single_run >= 3 && self.run_consonants > 0 {
+            self.joins.append(&mut self.run_spaces);
+        }
+        self.run_spaces.clear();
+        self.single_run = 0;
+        self.run_consonants = 0;
     }
 
     /// The view, with spaced-out words joined, and the original starts of its words.
     fn finish(mut self) -> (Normalized, Vec<usize>) {
         self.end_token();
+        self.close_run();
         let mut out = self.out.out;
-        if self.spaced_run {
-            join_spaced_letters(&mut out);
+        let joined = !self.joins.is_empty();
+        if joined {
+            out = out.without(&self.joins);
         }
         // Joined words, or a token of stray marks, and the starts are counted again.
         let tokens = if out.text.is_empty() { 0 } else { 1 + memchr::memchr_iter(b' ', out.text.as_bytes()).count() };
-        if self.spaced_run || tokens != self.word_starts.len() {
+        if joined || tokens != self.word_starts.len() {
             self.word_starts = out.original_word_starts();
         }
         (out, self.word_starts)
@@ -542,6 +586,7 @@ impl Writer {
             Class::Punct(_) | Class::Space => {
                 if !self.out.out.text.is_empty() && self.pending.is_none() {
                     self.pending = Some(span);
+                    self.pending_apostrophe = matches!(class, Class::Punct('\'' | '’' | 'ʼ'));
                 }
             }
         }
@@ -577,6 +622,7 @@ impl Writer {
             }
             if at > separators && self.pending.is_none() && !self.out.out.text.is_empty() {
                 self.pending = Some((separators as u32, separators as u32 + 1));
+                self.pending_apostrophe = bytes[separators] == b'\'';
             }
             // A run of letters, the last one left out if a mark follows it.
             let mut end = at + ascii_letters(&bytes[at..]);
@@ -586,8 +632,10 @@ impl Writer {
             if end == at {
                 return at;
             }
-            if let Some(span) = self.pending.take() {
+            if self.pending.is_some() {
                 self.end_token();
+                let span = self.pending.take().expect("pending");
+                self.last_space = self.out.out.text.len();
                 self.out.map_next(1, span);
                 self.out.out.text.push(' ');
             }
@@ -609,8 +657,10 @@ impl Writer {
     }
 
     fn flush(&mut self) {
-        if let Some(span) = self.pending.take() {
+        if self.pending.is_some() {
             self.end_token();
+            let span = self.pending.take().expect("pending");
+            self.last_space = self.out.out.text.len();
             self.push(' ', span);
         }
     }
@@ -742,53 +792,9 @@ fn unleet(c: char, before: Option<usize>, after: After) -> Option<char> {
     (inner || starts_word || ends_word).then_some(letter)
 }
 
-/// Letters written apart to dodge filters ("k i l l", "h a t e"): a run of three or more
-/// single-letter tokens is joined into one word. Two single letters ("a b") are left alone.
-fn join_spaced_letters(out: &mut Normalized) {
-    // The spaces to drop: inside each run of three or more single letters.
-    let mut drop: Vec<usize> = Vec::new();
-    let (mut run, mut run_start, mut run_end) = (0, 0, 0);
-    let mut close = |run: usize, range: std::ops::Range<usize>| {
-        if run >= 3 {
-            drop.extend(out.text[range.clone()].bytes().enumerate().filter(|b| b.1 == b' ').map(|b| range.start + b.0));
-        }
-    };
-    let bytes = out.text.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        let end = bytes[at..].iter().position(|&b| b == b' ').map_or(bytes.len(), |i| at + i);
-        // One ASCII letter, or one character (of at most four bytes) with its marks.
-        let is_single = match end - at {
-            1 => bytes[at].is_ascii_alphabetic(),
-            2..=12 if bytes[at..end].is_ascii() => {
-                // Only the regex view has a letter with punctuation after it ("n!").
-                bytes[at].is_ascii_alphabetic() && !bytes[at + 1..end].iter().any(u8::is_ascii_alphanumeric)
-            }
-            2..=12 => is_single_letter(&out.text[at..end]),
-            _ => false,
-        };
-        if is_single {
-            if run == 0 {
-                run_start = at;
-            }
-            run += 1;
-            run_end = end;
-        } else {
-            close(run, run_start..run_end);
-            run = 0;
-        }
-        at = end + 1;
-    }
-    close(run, run_start..run_end);
-    if !drop.is_empty() {
-        *out = out.without(&drop);
-    }
-}
-
-/// A letter with its marks (and, in the regex view, punctuation after it).
-fn is_single_letter(token: &str) -> bool {
-    let mut cs = token.chars();
-    cs.next().is_some_and(is_letter) && cs.all(|c| is_mark(c) || !is_word_char(c))
+/// Vowels of the Latin script, which one-letter words mostly are ("a", "à", "y", "o", "e").
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'à'..='å' | 'è'..='ë' | 'ì'..='ï' | 'ò'..='ö' | 'ù'..='ü' | 'ý' | 'ÿ')
 }
 
 fn fold_case(c: char) -> impl Iterator<Item = char> {
@@ -1047,6 +1053,11 @@ mod tests {
         assert_eq!(norm("I h a t e them"), "ihate them");
         assert_eq!(norm("k i l l them"), "kill them");
         assert_eq!(norm("a b testing"), "a b testing");
+        assert_eq!(norm("h.a.t.e them"), "hate them");
+        assert_eq!(norm("d i e"), "die");
+        // The one-letter words of French are vowels or elisions: not a word spelled out.
+        assert_eq!(norm("il y a à faire"), "il y a à faire");
+        assert_eq!(norm("il l'a à nouveau, qu'il n'y a"), "il l a à nouveau qu il n y a");
         let src = "we will k i l l";
         let n = normalize(src, false);
         let (s, e) = n.original_range(8, 12);
