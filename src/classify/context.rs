@@ -29,6 +29,7 @@ impl Layout {
         let mut splitter = SentenceSplitter::default();
         let mut quotes = Quotes::default();
         let mut clause_marks = Vec::new();
+        let mark_blocks = &*MARK_BLOCKS;
         let mut i = 0;
         while i < bytes.len() {
             // Inside a sentence only punctuation, quotes and line breaks change anything:
@@ -54,6 +55,21 @@ impl Layout {
                 }
                 b as char
             } else {
+                // Most characters beyond ASCII are letters of blocks without marks (a whole
+                // Amharic or Arabic text): passed over on their first two bytes, undecoded.
+                if splitter.state == Split::Text {
+                    let block = match b {
+                        0xC2..=0xDF => Some((usize::from(b & 0x1F), 2)),
+                        0xE0..=0xEF => Some(((usize::from(b & 0x0F) << 6) | usize::from(bytes[i + 1] & 0x3F), 3)),
+                        _ => None,
+                    };
+                    if let Some((block, len)) = block
+                        && !mark_blocks[block]
+                    {
+                        i += len;
+                        continue;
+                    }
+                }
                 let c = text[i..].chars().next().expect("on a character boundary");
                 if splitter.state == Split::Text && !may_mark(c) {
                     i += c.len_utf8();
@@ -194,6 +210,16 @@ fn leading_letters_digits_spaces(chunk: &[u8]) -> usize {
     ((!plain & high).trailing_zeros() / 8) as usize
 }
 
+/// For each block of 64 code points below U+10000 (the code point shifted right by six),
+/// whether a character of it may be a mark (see [`may_mark`]).
+static MARK_BLOCKS: std::sync::LazyLock<[bool; 1024]> = std::sync::LazyLock::new(|| {
+    let mut blocks = [false; 1024];
+    for c in (0x80..0x1_0000).filter_map(char::from_u32).filter(|&c| may_mark(c)) {
+        blocks[c as usize >> 6] = true;
+    }
+    blocks
+});
+
 /// Whether a character outside ASCII may be a terminator, clause mark, quotation mark or
 /// line break (the blocks of punctuation they live in; letters of every script are not).
 fn may_mark(c: char) -> bool {
@@ -281,6 +307,12 @@ mod tests {
         assert_eq!(starts("Why? “They lied!” He left."), vec![0, 5, 22]);
         assert_eq!(starts("他们是害虫。杀了他们！好"), vec![0, 18, 33]);
         assert_eq!(starts("line one\nline two"), vec![0, 9]);
+        // Scripts whose letters are passed over undecoded still have their stops seen.
+        let am = "ሰላም ነው። ዛሬ ደግሞ፧ አዎ";
+        assert_eq!(starts(am), vec![0, am.find("ዛሬ").unwrap(), am.find("አዎ").unwrap()]);
+        let ar = "هل هذا صحيح؟ نعم، هذا صحيح.";
+        assert_eq!(starts(ar), vec![0, ar.find("نعم").unwrap()]);
+        assert!(Layout::new(ar).clause_break_between(ar.find("نعم").unwrap(), ar.rfind("هذا").unwrap()));
         assert_eq!(starts(""), vec![0]);
     }
 

@@ -305,10 +305,13 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
         if common_letter(c) && c != 'İ' && !starts_with_mark(&input[end..]) {
             if is_caseless(c) {
                 let mut last = i;
+                let mut han = is_unspaced_script(c);
                 for n in input[end..].chars() {
-                    if !(common_letter(n) && is_caseless(n)) {
+                    if !is_caseless(n) {
                         break;
                     }
+                    // Of the caseless letters only Han is written without spaces.
+                    han |= n >= '\u{4E00}';
                     last = end;
                     end += n.len_utf8();
                 }
@@ -316,7 +319,7 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
                     // The last letter composes with the mark after it: left to the next round.
                     end = last;
                 }
-                unspaced |= input[i..end].chars().any(is_unspaced_script);
+                unspaced |= han;
                 for w in [Some(&mut literal), regex.as_mut()].into_iter().flatten() {
                     w.put_verbatim(&input[i..end], i);
                 }
@@ -742,7 +745,8 @@ fn common_letter(c: char) -> bool {
 
 /// Letters of [`common_letter`] that have no case and no canonical decomposition (so folding
 /// diacritics leaves them too): Arabic without the hamza and madda letters, Devanagari
-/// without the nukta letters, Ethiopic, Han.
+/// without the nukta letters, Ethiopic, Han. Han is the only script of them written without
+/// spaces (see [`is_unspaced_script`]).
 fn is_caseless(c: char) -> bool {
     matches!(c,
         '\u{0621}' | '\u{0627}'..='\u{063A}' | '\u{0641}'..='\u{064A}'
