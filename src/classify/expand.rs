@@ -424,22 +424,37 @@ pub fn trigger_words(source: &str) -> Option<Vec<(String, bool)>> {
 /// end" (the caller trims that space off the match); one beside a space goes. Others stay.
 pub fn anchored_form(source: &str) -> Option<String> {
     let hir = regex_syntax::Parser::new().parse(source).ok()?;
-    Some(without_edge_boundaries(&hir, true, true).to_string())
+    Some(without_edge_boundaries(&hir, true, true, &Hir::empty()).to_string())
+}
+
+/// `source` (a regex for the literal view) as searched in a whole text when no trigger word
+/// starts it: as [`anchored_form`], but a leading `\b` becomes "the start or a space" (the
+/// caller trims that space off the match too, and searches on from the match's last letter,
+/// so the space after one match can start the next). With no Unicode `\b` left at its ends,
+/// the regex engine stays on its DFA in text with letters beyond ASCII instead of falling
+/// back to a far slower engine.
+pub fn spaced_form(source: &str) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    let lead = Hir::alternation(vec![Hir::look(Look::Start), space()]);
+    Some(without_edge_boundaries(&hir, true, true, &lead).to_string())
 }
 
 fn is_word_boundary(hir: &Hir) -> bool {
     matches!(hir.kind(), HirKind::Look(Look::WordUnicode))
 }
 
-fn without_edge_boundaries(hir: &Hir, at_start: bool, at_end: bool) -> Hir {
+/// `hir` with its leading word boundaries replaced by `lead` and its trailing ones by "a
+/// space or the end"; boundaries beside a space inside it go.
+fn without_edge_boundaries(hir: &Hir, at_start: bool, at_end: bool, lead: &Hir) -> Hir {
     match hir.kind() {
-        HirKind::Look(Look::WordUnicode) if at_start => Hir::empty(),
+        HirKind::Look(Look::WordUnicode) if at_start => lead.clone(),
         HirKind::Look(Look::WordUnicode) if at_end => Hir::alternation(vec![space(), Hir::look(Look::End)]),
-        HirKind::Capture(c) => {
-            Hir::capture(Capture { sub: Box::new(without_edge_boundaries(&c.sub, at_start, at_end)), ..c.clone() })
-        }
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(without_edge_boundaries(&c.sub, at_start, at_end, lead)),
+            ..c.clone()
+        }),
         HirKind::Alternation(parts) => {
-            Hir::alternation(parts.iter().map(|p| without_edge_boundaries(p, at_start, at_end)).collect())
+            Hir::alternation(parts.iter().map(|p| without_edge_boundaries(p, at_start, at_end, lead)).collect())
         }
         HirKind::Concat(parts) => {
             // Zero-width parts at either end are all at that end.
@@ -459,7 +474,11 @@ fn without_edge_boundaries(hir: &Hir, at_start: bool, at_end: bool) -> Hir {
                 if end && is_word_boundary(part) && i + 1 < parts.len() {
                     continue;
                 }
-                out.push(without_edge_boundaries(part, start, end));
+                // Of several boundaries at the start, one becomes `lead`.
+                if start && is_word_boundary(part) && i > 0 && is_word_boundary(&parts[i - 1]) {
+                    continue;
+                }
+                out.push(without_edge_boundaries(part, start, end, lead));
             }
             Hir::concat(out)
         }
@@ -473,6 +492,9 @@ fn without_edge_boundaries(hir: &Hir, at_start: bool, at_end: bool) -> Hir {
 pub struct RegexPlan {
     pub literal_view: Option<String>,
     pub triggered: Option<(Vec<(String, bool)>, String)>,
+    /// Without trigger words, on the literal view of a spaced script: the [`spaced_form`]
+    /// searched in every text of its language that its `RegexSet` lets through.
+    pub spaced: Option<String>,
 }
 
 /// The [`RegexPlan`] of regex `source`. Regexes of scripts written without spaces have no
@@ -482,7 +504,8 @@ pub fn regex_plan(source: &str) -> RegexPlan {
     let spaced = !source.chars().any(super::normalize::is_unspaced_script);
     let triggered =
         literal_view.as_deref().filter(|_| spaced).and_then(|view| Some((trigger_words(view)?, anchored_form(view)?)));
-    RegexPlan { literal_view, triggered }
+    let spaced = literal_view.as_deref().filter(|_| spaced && triggered.is_none()).and_then(spaced_form);
+    RegexPlan { literal_view, triggered, spaced }
 }
 
 /// Most trigger words one regex may have.
@@ -561,6 +584,20 @@ mod tests {
         assert_eq!(triggers(r"\bkiristaan[a-z']*\b").unwrap(), vec![("kiristaan".to_string(), true)]);
         assert_eq!(triggers(r"\b[a-zäöü]+ verrecke\b"), None, "any word may start it");
         assert_eq!(triggers(r"\bk\w+ them\b"), None, "too short a start");
+    }
+
+    #[test]
+    fn spaced_forms_find_words_between_spaces() {
+        let spaced = |source: &str| {
+            let re = regex::Regex::new(&spaced_form(&literal_view_regex(source).unwrap()).unwrap()).unwrap();
+            assert!(!re.as_str().contains(r"\b"), "{}", re.as_str());
+            re
+        };
+        let re = spaced(r"\b(a|wa)?laani\b");
+        assert_eq!(re.find("walaani wao").map(|m| m.as_str()), Some("walaani "));
+        assert_eq!(re.find("na alaani").map(|m| m.as_str()), Some(" alaani"));
+        assert!(re.find("kulaani").is_none() && re.find("laanix").is_none());
+        assert_eq!(spaced(r"\b\b[ɗƙ]\w+ ne\b").find("shi ɗan ne").map(|m| m.as_str()), Some(" ɗan ne"));
     }
 
     #[test]

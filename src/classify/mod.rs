@@ -226,6 +226,9 @@ struct RegexTerm {
     /// [`expand::trigger_words`]), the form it runs there ([`expand::anchored_form`]); else
     /// its language's `RegexSet` says when.
     anchored: Option<LazyRegex>,
+    /// Else, when it runs on the literal view of a spaced script, the form searched in the
+    /// texts its `RegexSet` lets through (see [`expand::spaced_form`]).
+    spaced: Option<LazyRegex>,
     /// Whether it runs on the literal view, rewritten for it (see
     /// [`expand::literal_view_regex`]); else on the regex view, which keeps symbols.
     literal_view: bool,
@@ -471,8 +474,14 @@ impl Classifier {
             let Some(view) = (if g.literal_view { Some(&norm) } else { views.regex.as_ref() }) else { continue };
             for ri in g.set.matches(&view.text).into_iter().map(|i| g.members[i]) {
                 let ti = self.regexes[ri].term;
-                let Some(re) = self.regexes[ri].regex.get().filter(|_| self.applies(self.terms[ti].lexicon, lang))
-                else {
+                if !self.applies(self.terms[ti].lexicon, lang) {
+                    continue;
+                }
+                if let Some(spaced) = self.regexes[ri].spaced.as_ref().and_then(LazyRegex::get) {
+                    search_spaced(spaced, view, ti, &mut hits);
+                    continue;
+                }
+                let Some(re) = self.regexes[ri].regex.get() else {
                     continue;
                 };
                 for m in re.find_iter(&view.text) {
@@ -942,6 +951,24 @@ fn word_match(text: &str, start: usize, end: usize, stem: bool, boundaries: bool
     (end == bytes.len() || bytes[end] == b' ').then_some(end)
 }
 
+/// Every match of `re` (a [`expand::spaced_form`]) in `view`, as hits of term `ti`: each
+/// without the spaces its ends took, and the search going on from its last letter, so the
+/// space after one match can start the next.
+fn search_spaced(re: &MetaRegex, view: &Normalized, ti: usize, hits: &mut Vec<Hit>) {
+    let bytes = view.text.as_bytes();
+    let mut at = 0;
+    while at <= bytes.len() {
+        let Some(m) = re.search(&regex_automata::Input::new(&view.text).range(at..)) else { break };
+        let start = m.start() + usize::from(bytes.get(m.start()) == Some(&b' '));
+        let end = if m.end() > start && bytes[m.end() - 1] == b' ' { m.end() - 1 } else { m.end() };
+        if end > start && on_word_boundaries(&view.text, start, end) {
+            let (os, oe) = view.original_range(start, end);
+            hits.push(Hit::new(ti, os..oe));
+        }
+        at = end.max(m.start() + 1);
+    }
+}
+
 /// Patterns bound for one [`words::WordIndex`], with their ids among all literal patterns.
 #[derive(Default, Clone)]
 struct WordIndexBuilder {
@@ -1003,6 +1030,8 @@ struct SlowRegex {
     literal_view: Option<String>,
     /// The form run at its trigger words, if it has them (see [`RegexTerm::anchored`]).
     anchored: Option<String>,
+    /// The form searched in whole texts, if it has one (see [`RegexTerm::spaced`]).
+    spaced: Option<String>,
     term: usize,
     /// Where the term was written.
     origin: Origin,
@@ -1095,6 +1124,7 @@ impl Builder {
                         source: source.clone(),
                         literal_view: plan.literal_view,
                         anchored,
+                        spaced: plan.spaced,
                         term: ti,
                         origin: origin.clone(),
                     });
@@ -1140,11 +1170,13 @@ impl Builder {
         // Loading a lexicon compiled each regex once to check it (size, empty match); here a
         // parse suffices to name the file and line of a bad one in a set built otherwise.
         let mut regexes = Vec::with_capacity(self.slow_regexes.len());
-        for SlowRegex { source, literal_view, anchored, term, origin } in std::mem::take(&mut self.slow_regexes) {
+        for SlowRegex { source, literal_view, anchored, spaced, term, origin } in std::mem::take(&mut self.slow_regexes)
+        {
             match regex_syntax::Parser::new().parse(&source) {
                 Ok(_) => regexes.push(RegexTerm {
                     literal_view: literal_view.is_some(),
                     anchored: anchored.map(LazyRegex::new),
+                    spaced: spaced.map(LazyRegex::new),
                     regex: LazyRegex::new(literal_view.unwrap_or(source)),
                     term,
                 }),
