@@ -244,15 +244,10 @@ pub struct Classifier {
     lexicons: Vec<LexiconInfo>,
     terms: Vec<CompiledTerm>,
     /// Literal patterns of spaced scripts and trigger words, looked up word by word (see
-    /// [`words`]): for text of unknown language.
-    words: LanguageWords,
-    /// The same, for text of one language: only the patterns of the lexicons that count in
-    /// it (its own and the universal ones; `*`: a language without lexicons of its own). Most
-    /// words of a text are no pattern of its language but some of another ("to", "die", "la"):
-    /// each such look-up would cost a table probe and a comparison for nothing.
-    language_words: HashMap<String, LanguageWords>,
+    /// [`words`]).
+    words: WordIndexes,
     /// Patterns of lexicons with `fold_diacritics`, looked up in the folded view.
-    folded_words: LanguageWords,
+    folded_words: WordIndexes,
     /// Lexicons with `fold_diacritics` (few): text of their languages needs the folded view.
     folding_lexicons: Vec<usize>,
     /// Literal patterns of scripts without spaces, which match inside words.
@@ -439,10 +434,7 @@ impl Classifier {
         // ("kill them" in "kill themselves").
         // Regexes whose trigger words stand here, as (regex, offset).
         let mut triggered: Vec<(usize, usize)> = Vec::new();
-        let words = match lang {
-            Some(l) => self.language_words.get(l).or_else(|| self.language_words.get("*")).unwrap_or(&self.words),
-            None => &self.words,
-        };
+        let words = self.words.of(lang);
         words.index.find(&norm.text, |p, start, end| {
             let pi = words.ids[p];
             let Some(k) = pi.checked_sub(self.literal_terms.len()) else {
@@ -459,8 +451,9 @@ impl Classifier {
         if want_folded {
             // No folded view means folding changed nothing: the literal view stands for it.
             let folded = views.folded.as_ref().unwrap_or(&norm);
-            self.folded_words.index.find(&folded.text, |p, start, end| {
-                self.literal_hit(self.folded_words.ids[p], folded, start, end, lang, &mut hits)
+            let folded_words = self.folded_words.of(lang);
+            folded_words.index.find(&folded.text, |p, start, end| {
+                self.literal_hit(folded_words.ids[p], folded, start, end, lang, &mut hits)
             });
         }
         if !self.unspaced_patterns.is_empty() && views.unspaced {
@@ -1002,6 +995,55 @@ struct LanguageWords {
     ids: Vec<usize>,
 }
 
+/// The word indexes of one view: one of all patterns, for text of unknown language, and one
+/// per language with only the patterns of the lexicons that count in its text (its own and
+/// the universal ones; `*`: a language without lexicons of its own). Most words of a text are
+/// no pattern of its language but some of another ("to", "die", "la"): each such look-up
+/// would cost a table probe and a comparison for nothing.
+#[derive(Debug, Default)]
+struct WordIndexes {
+    all: LanguageWords,
+    by_language: HashMap<String, LanguageWords>,
+}
+
+impl WordIndexes {
+    /// Index the patterns of `all`, each standing for the lexicons `lexicons_of(id)` gives.
+    fn build(
+        all: WordIndexBuilder,
+        lexicons: &[LexiconInfo],
+        lexicons_of: impl Fn(usize) -> Vec<usize> + Sync,
+    ) -> Self {
+        let mut languages: Vec<&str> = lexicons.iter().filter(|l| !l.universal).map(|l| l.language.as_str()).collect();
+        languages.sort_unstable();
+        languages.dedup();
+        languages.push("*");
+        let (all, by_language) = rayon::join(
+            || all.clone().build(),
+            || {
+                languages
+                    .into_par_iter()
+                    .map(|language| {
+                        // "*" keeps the universal lexicons only; a language, its own ones too.
+                        let lang = Some(language).filter(|l| *l != "*");
+                        let counts =
+                            |l: usize| if lang.is_some() { lexicons[l].applies(lang) } else { lexicons[l].universal };
+                        (language.to_string(), all.filtered(|id| lexicons_of(id).into_iter().any(counts)).build())
+                    })
+                    .collect()
+            },
+        );
+        WordIndexes { all, by_language }
+    }
+
+    /// The index for text of `lang`.
+    fn of(&self, lang: Option<&str>) -> &LanguageWords {
+        match lang {
+            Some(l) => self.by_language.get(l).or_else(|| self.by_language.get("*")).unwrap_or(&self.all),
+            None => &self.all,
+        }
+    }
+}
+
 /// What a regex term becomes (see [`expand`]).
 enum RegexForm {
     /// A finite word list, spelled out: literal patterns.
@@ -1221,20 +1263,6 @@ impl Builder {
                 Some(k) => triggers[k].iter().map(|&(ri, _)| terms[regexes[ri].term].lexicon).collect(),
             }
         };
-        let mut languages: Vec<String> = lexicons.iter().filter(|l| !l.universal).map(|l| l.language.clone()).collect();
-        languages.sort();
-        languages.dedup();
-        languages.push("*".to_string());
-        let language_builders: Vec<(String, WordIndexBuilder)> = languages
-            .into_iter()
-            .map(|language| {
-                // "*" keeps the universal lexicons only; a language, its own ones too.
-                let lang = Some(language.as_str()).filter(|l| *l != "*");
-                let counts = |l: usize| if lang.is_some() { lexicons[l].applies(lang) } else { lexicons[l].universal };
-                let b = plain.filtered(|id| lexicons_of(id).into_iter().any(counts));
-                (language, b)
-            })
-            .collect();
         let unspaced = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&unspaced).map_err(|e| {
             vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the term automaton: {e}"))]
         })?;
@@ -1267,18 +1295,11 @@ impl Builder {
             },
             || {
                 rayon::join(
-                    || {
-                        let language_words = language_builders
-                            .into_par_iter()
-                            .map(|(language, b)| (language, b.build()))
-                            .collect::<HashMap<_, _>>();
-                        (plain.build(), language_words)
-                    },
-                    || folded.build(),
+                    || WordIndexes::build(plain, lexicons, &lexicons_of),
+                    || WordIndexes::build(folded, lexicons, &lexicons_of),
                 )
             },
         );
-        let ((words, language_words), folded_words) = (words, folded_words);
         let regex_sets = regex_sets.map_err(|e| vec![e])?;
         let folding_lexicons =
             self.lexicons.iter().enumerate().filter(|(_, l)| l.fold_diacritics).map(|(i, _)| i).collect();
@@ -1287,7 +1308,6 @@ impl Builder {
             lexicons: self.lexicons,
             terms: self.terms,
             words,
-            language_words,
             folded_words,
             folding_lexicons,
             unspaced,
