@@ -1295,8 +1295,8 @@ impl Builder {
             },
             || {
                 rayon::join(
-                    || WordIndexes::build(plain, lexicons, &lexicons_of),
-                    || WordIndexes::build(folded, lexicons, &lexicons_of),
+                    || WordIndexes::build(plain, lexicons, lexicons_of),
+                    || WordIndexes::build(folded, lexicons, lexicons_of),
                 )
             },
         );
