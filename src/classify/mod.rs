@@ -974,17 +974,6 @@ impl WordIndexBuilder {
     fn build(self) -> LanguageWords {
         LanguageWords { index: words::WordIndex::new(self.patterns, &self.is_stem), ids: self.ids }
     }
-
-    /// The patterns whose `keep(id)` holds.
-    fn filtered(&self, keep: impl Fn(usize) -> bool) -> WordIndexBuilder {
-        let mut out = WordIndexBuilder::default();
-        for (k, &id) in self.ids.iter().enumerate().filter(|(_, id)| keep(**id)) {
-            out.patterns.push(self.patterns[k].clone());
-            out.is_stem.push(self.is_stem[k]);
-            out.ids.push(id);
-        }
-        out
-    }
 }
 
 /// A word index and, for each of its patterns, its id: an index in `literal_terms`, or past
@@ -1007,30 +996,37 @@ struct WordIndexes {
 }
 
 impl WordIndexes {
-    /// Index the patterns of `all`, each standing for the lexicons `lexicons_of(id)` gives.
-    fn build(
-        all: WordIndexBuilder,
-        lexicons: &[LexiconInfo],
-        lexicons_of: impl Fn(usize) -> Vec<usize> + Sync,
-    ) -> Self {
+    /// Index the patterns of `all`, each standing for the lexicons `lexicons_of(id)` gives:
+    /// each goes to the index of every language one of its lexicons counts in, in one pass.
+    fn build(all: WordIndexBuilder, lexicons: &[LexiconInfo], lexicons_of: impl Fn(usize) -> Vec<usize>) -> Self {
         let mut languages: Vec<&str> = lexicons.iter().filter(|l| !l.universal).map(|l| l.language.as_str()).collect();
         languages.sort_unstable();
         languages.dedup();
         languages.push("*");
+        let slot: HashMap<&str, usize> = languages.iter().enumerate().map(|(i, l)| (*l, i)).collect();
+        let mut builders = vec![WordIndexBuilder::default(); languages.len()];
+        let mut slots = Vec::new();
+        for (k, &id) in all.ids.iter().enumerate() {
+            let of = lexicons_of(id);
+            slots.clear();
+            if of.iter().any(|&l| lexicons[l].universal) {
+                // A universal lexicon counts in every language ("*" included).
+                slots.extend(0..languages.len());
+            } else {
+                slots.extend(of.iter().map(|&l| slot[lexicons[l].language.as_str()]));
+                slots.sort_unstable();
+                slots.dedup();
+            }
+            for &s in &slots {
+                let b = &mut builders[s];
+                b.patterns.push(all.patterns[k].clone());
+                b.is_stem.push(all.is_stem[k]);
+                b.ids.push(id);
+            }
+        }
         let (all, by_language) = rayon::join(
-            || all.clone().build(),
-            || {
-                languages
-                    .into_par_iter()
-                    .map(|language| {
-                        // "*" keeps the universal lexicons only; a language, its own ones too.
-                        let lang = Some(language).filter(|l| *l != "*");
-                        let counts =
-                            |l: usize| if lang.is_some() { lexicons[l].applies(lang) } else { lexicons[l].universal };
-                        (language.to_string(), all.filtered(|id| lexicons_of(id).into_iter().any(counts)).build())
-                    })
-                    .collect()
-            },
+            || all.build(),
+            || languages.par_iter().zip(builders).map(|(l, b)| (l.to_string(), b.build())).collect(),
         );
         WordIndexes { all, by_language }
     }
