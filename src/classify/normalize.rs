@@ -164,10 +164,15 @@ impl Builder {
     /// Copy `range` of `from`, with its map.
     fn copy(&mut self, from: &Normalized, range: std::ops::Range<usize>) {
         let mut at = range.start;
+        // One search for the first segment; the others follow it.
+        let mut i = from.segment_index(at);
         while at < range.end {
-            let i = from.segment_index(at);
             let seg = from.map[i];
             let seg_end = from.map.get(i + 1).map_or(from.text.len(), |s| s.at as usize).min(range.end);
+            i += 1;
+            if seg_end <= at {
+                continue;
+            }
             if seg.end == LINEAR {
                 let orig = seg.start_of(at) as u32;
                 self.push_str(&from.text[at..seg_end], (orig, orig + (seg_end - at) as u32));
