@@ -417,6 +417,51 @@ pub fn trigger_words(source: &str) -> Option<Vec<(String, bool)>> {
     (!out.is_empty()).then_some(out)
 }
 
+/// Words one of which every match of `source` (a regex for the literal view, whose matches
+/// end at a word end) ends with, when its last part is a small word list after a space
+/// (`\b(are|is) (so |just )*(vile|a disgrace)\b`: `vile`, `disgrace`). A regex whose trigger
+/// words are common (`are`, `is`) then runs only in texts that also hold one of these.
+/// `None` when the end is open (`\w+ing`) or the list too long.
+pub fn guard_words(source: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    let parts = match hir.kind() {
+        HirKind::Concat(parts) => parts.clone(),
+        _ => return None,
+    };
+    let end = parts.iter().rposition(|p| !matches!(p.kind(), HirKind::Look(_)))?;
+    let before = Hir::concat(parts[..end].to_vec());
+    let last = &parts[end];
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_total(MAX_TRIGGERS);
+    let words = extractor.extract(last);
+    // The last part starts a word when whatever comes before it ends with a space.
+    extractor.kind(ExtractKind::Suffix).limit_literal_len(8);
+    let after_space = extractor
+        .extract(&before)
+        .literals()
+        .is_some_and(|ls| !ls.is_empty() && ls.iter().all(|l| l.as_bytes().ends_with(b" ")));
+    let mut out = Vec::new();
+    for literal in words.literals()? {
+        let text = std::str::from_utf8(literal.as_bytes()).ok()?;
+        if !literal.is_exact() || text.is_empty() || text.ends_with(' ') {
+            return None;
+        }
+        let word = match text.rfind(' ') {
+            Some(space) => &text[space + 1..],
+            None if after_space => text,
+            None => return None,
+        };
+        if word.is_empty() || !word.chars().all(is_word) {
+            return None;
+        }
+        out.push(word.to_string());
+    }
+    out.sort();
+    out.dedup();
+    (!out.is_empty()).then_some(out)
+}
+
 /// `source` (a regex for the literal view) as run anchored at a trigger word: its word
 /// boundaries rewritten for a text of words and single spaces, where Unicode `\b` (which
 /// sends the regex engine off its DFA on the first non-ASCII letter) is never needed. A
@@ -492,6 +537,8 @@ fn without_edge_boundaries(hir: &Hir, at_start: bool, at_end: bool, lead: &Hir) 
 pub struct RegexPlan {
     pub literal_view: Option<String>,
     pub triggered: Option<(Vec<(String, bool)>, String)>,
+    /// With trigger words, the words one of which every match ends with (see [`guard_words`]).
+    pub guards: Option<Vec<String>>,
     /// Without trigger words, on the literal view of a spaced script: the [`spaced_form`]
     /// searched in every text of its language that its `RegexSet` lets through.
     pub spaced: Option<String>,
@@ -505,7 +552,8 @@ pub fn regex_plan(source: &str) -> RegexPlan {
     let triggered =
         literal_view.as_deref().filter(|_| spaced).and_then(|view| Some((trigger_words(view)?, anchored_form(view)?)));
     let spaced = literal_view.as_deref().filter(|_| spaced && triggered.is_none()).and_then(spaced_form);
-    RegexPlan { literal_view, triggered, spaced }
+    let guards = literal_view.as_deref().filter(|_| triggered.is_some()).and_then(guard_words);
+    RegexPlan { literal_view, triggered, guards, spaced }
 }
 
 /// Most trigger words one regex may have.
@@ -584,6 +632,18 @@ mod tests {
         assert_eq!(triggers(r"\bkiristaan[a-z']*\b").unwrap(), vec![("kiristaan".to_string(), true)]);
         assert_eq!(triggers(r"\b[a-zäöü]+ verrecke\b"), None, "any word may start it");
         assert_eq!(triggers(r"\bk\w+ them\b"), None, "too short a start");
+    }
+
+    #[test]
+    fn guard_words_end_every_match() {
+        let guards = |source: &str| guard_words(&literal_view_regex(source).unwrap());
+        assert_eq!(
+            guards(r"\b(are|is) (so |just )*(vile|a disgrace|scum(bags)?)\b").unwrap(),
+            ["disgrace", "scum", "scumbags", "vile"]
+        );
+        assert_eq!(guards(r"\b(they|the \w+) (want|plan) to kill us\b").unwrap(), ["us"]);
+        assert_eq!(guards(r"\bwe will \w+ing\b"), None, "an open end");
+        assert_eq!(guards(r"\bkill\w*(them|all)\b"), None, "no word starts the last part");
     }
 
     #[test]

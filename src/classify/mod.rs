@@ -229,6 +229,9 @@ struct RegexTerm {
     /// Else, when it runs on the literal view of a spaced script, the form searched in the
     /// texts its `RegexSet` lets through (see [`expand::spaced_form`]).
     spaced: Option<LazyRegex>,
+    /// Whether it runs at its trigger words only in texts that hold one of its guard words
+    /// (see [`expand::guard_words`]): its trigger words are often common ones ("are", "we").
+    guarded: bool,
     /// Whether it runs on the literal view, rewritten for it (see
     /// [`expand::literal_view_regex`]); else on the regex view, which keeps symbols.
     literal_view: bool,
@@ -264,6 +267,9 @@ pub struct Classifier {
     /// Trigger words, indexed in `words` after the literal patterns (see [`RegexTerm`]): for
     /// each, the regexes it starts and whether as the start of a word, not all of it.
     triggers: Vec<Vec<(usize, bool)>>,
+    /// Guard words, indexed in `words` after the trigger words: for each, the triggered
+    /// regexes that may match only in a text holding it or another of theirs.
+    guards: Vec<Vec<usize>>,
     rules: Vec<CompiledRule>,
     levels: Levels,
     /// One-typo corrections of the literal view, for lexicons with `typos = true`.
@@ -434,12 +440,20 @@ impl Classifier {
         // ("kill them" in "kill themselves").
         // Regexes whose trigger words stand here, as (regex, offset).
         let mut triggered: Vec<(usize, usize)> = Vec::new();
+        // Guarded regexes whose guard words the text holds.
+        let mut armed: Vec<usize> = Vec::new();
         let words = self.words.of(lang);
         words.index.find(&norm.text, |p, start, end| {
             let pi = words.ids[p];
             let Some(k) = pi.checked_sub(self.literal_terms.len()) else {
                 return self.literal_hit(pi, &norm, start, end, lang, &mut hits);
             };
+            if let Some(g) = k.checked_sub(self.triggers.len()) {
+                if word_match(&norm.text, start, end, false, true).is_some() {
+                    armed.extend_from_slice(&self.guards[g]);
+                }
+                return;
+            }
             for &(ri, stem) in &self.triggers[k] {
                 if self.applies(self.terms[self.regexes[ri].term].lexicon, lang)
                     && word_match(&norm.text, start, end, stem, true).is_some()
@@ -462,6 +476,9 @@ impl Classifier {
                 self.literal_hit(pi, &norm, m.start(), m.end(), lang, &mut hits);
             }
         }
+        armed.sort_unstable();
+        armed.dedup();
+        triggered.retain(|&(ri, _)| !self.regexes[ri].guarded || armed.binary_search(&ri).is_ok());
         self.run_triggered(&norm, triggered, &mut hits);
         for g in regex_sets() {
             let Some(view) = (if g.literal_view { Some(&norm) } else { views.regex.as_ref() }) else { continue };
@@ -1070,6 +1087,8 @@ struct SlowRegex {
     anchored: Option<String>,
     /// The form searched in whole texts, if it has one (see [`RegexTerm::spaced`]).
     spaced: Option<String>,
+    /// Whether it has guard words (see [`RegexTerm::guarded`]).
+    guarded: bool,
     term: usize,
     /// Where the term was written.
     origin: Origin,
@@ -1092,6 +1111,9 @@ struct Builder {
     slow_regexes: Vec<SlowRegex>,
     /// Trigger words and what they start (see [`Classifier::triggers`]).
     triggers: FxHashMap<String, Vec<(usize, bool)>>,
+    /// Guard words and the triggered regexes one of whose matches must end with them (see
+    /// [`Classifier::guards`]).
+    guards: FxHashMap<String, Vec<usize>>,
     rules: Vec<CompiledRule>,
     errors: Vec<FileError>,
 }
@@ -1158,11 +1180,16 @@ impl Builder {
                         }
                         anchored
                     });
+                    let guarded = plan.guards.is_some();
+                    for word in plan.guards.into_iter().flatten() {
+                        self.guards.entry(word).or_default().push(ri);
+                    }
                     self.slow_regexes.push(SlowRegex {
                         source: source.clone(),
                         literal_view: plan.literal_view,
                         anchored,
                         spaced: plan.spaced,
+                        guarded,
                         term: ti,
                         origin: origin.clone(),
                     });
@@ -1208,13 +1235,15 @@ impl Builder {
         // Loading a lexicon compiled each regex once to check it (size, empty match); here a
         // parse suffices to name the file and line of a bad one in a set built otherwise.
         let mut regexes = Vec::with_capacity(self.slow_regexes.len());
-        for SlowRegex { source, literal_view, anchored, spaced, term, origin } in std::mem::take(&mut self.slow_regexes)
+        for SlowRegex { source, literal_view, anchored, spaced, guarded, term, origin } in
+            std::mem::take(&mut self.slow_regexes)
         {
             match regex_syntax::Parser::new().parse(&source) {
                 Ok(_) => regexes.push(RegexTerm {
                     literal_view: literal_view.is_some(),
                     anchored: anchored.map(LazyRegex::new),
                     spaced: spaced.map(LazyRegex::new),
+                    guarded,
                     regex: LazyRegex::new(literal_view.unwrap_or(source)),
                     term,
                 }),
@@ -1251,12 +1280,24 @@ impl Builder {
             plain.ids.push(self.literal_terms.len() + k);
         }
         let triggers: Vec<Vec<(usize, bool)>> = triggers.into_iter().map(|(_, starts)| starts).collect();
+        // Guard words follow the trigger words.
+        let mut guards: Vec<_> = std::mem::take(&mut self.guards).into_iter().collect();
+        guards.sort_unstable();
+        for (g, (word, _)) in guards.iter().enumerate() {
+            plain.is_stem.push(false);
+            plain.patterns.push(word.clone());
+            plain.ids.push(self.literal_terms.len() + triggers.len() + g);
+        }
+        let guards: Vec<Vec<usize>> = guards.into_iter().map(|(_, regexes)| regexes).collect();
         // Per language, the patterns of the lexicons that count in its text.
         let (lexicons, terms, literal_terms) = (&self.lexicons, &self.terms, &self.literal_terms);
         let lexicons_of = |id: usize| -> Vec<usize> {
             match id.checked_sub(literal_terms.len()) {
                 None => literal_terms[id].iter().map(|&ti| terms[ti].lexicon).collect(),
-                Some(k) => triggers[k].iter().map(|&(ri, _)| terms[regexes[ri].term].lexicon).collect(),
+                Some(k) => match k.checked_sub(triggers.len()) {
+                    None => triggers[k].iter().map(|&(ri, _)| terms[regexes[ri].term].lexicon).collect(),
+                    Some(g) => guards[g].iter().map(|&ri| terms[regexes[ri].term].lexicon).collect(),
+                },
             }
         };
         let unspaced = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&unspaced).map_err(|e| {
@@ -1312,6 +1353,7 @@ impl Builder {
             regex_sets,
             regexes,
             triggers,
+            guards,
             rules: self.rules,
             levels,
             speller: self.speller,
