@@ -530,13 +530,10 @@ impl Classifier {
             let Some(re) = r.anchored.as_ref().and_then(LazyRegex::get) else { continue };
             let input = regex_automata::Input::new(&view.text).range(at..).anchored(regex_automata::Anchored::Yes);
             let Some(m) = re.search(&input) else { continue };
-            // The anchored form ends on the space after the match, if any.
-            let end =
-                if view.text.as_bytes().get(m.end().wrapping_sub(1)) == Some(&b' ') { m.end() - 1 } else { m.end() };
-            if end > m.start() && on_word_boundaries(&view.text, m.start(), end) {
-                let (os, oe) = view.original_range(m.start(), end);
+            if let Some(words) = edge_spaces_trimmed(view, m.start(), m.end()) {
+                previous = Some((ri, words.end));
+                let (os, oe) = view.original_range(words.start, words.end);
                 hits.push(Hit::new(r.term, os..oe));
-                previous = Some((ri, end));
             }
         }
     }
@@ -965,18 +962,27 @@ fn word_match(text: &str, start: usize, end: usize, stem: bool, boundaries: bool
 /// without the spaces its ends took, and the search going on from its last letter, so the
 /// space after one match can start the next.
 fn search_spaced(re: &MetaRegex, view: &Normalized, ti: usize, hits: &mut Vec<Hit>) {
-    let bytes = view.text.as_bytes();
     let mut at = 0;
-    while at <= bytes.len() {
+    while at <= view.text.len() {
         let Some(m) = re.search(&regex_automata::Input::new(&view.text).range(at..)) else { break };
-        let start = m.start() + usize::from(bytes.get(m.start()) == Some(&b' '));
-        let end = if m.end() > start && bytes[m.end() - 1] == b' ' { m.end() - 1 } else { m.end() };
-        if end > start && on_word_boundaries(&view.text, start, end) {
-            let (os, oe) = view.original_range(start, end);
+        if let Some(words) = edge_spaces_trimmed(view, m.start(), m.end()) {
+            let (os, oe) = view.original_range(words.start, words.end);
             hits.push(Hit::new(ti, os..oe));
         }
-        at = end.max(m.start() + 1);
+        // On from the match's last letter: the space after it may start the next one.
+        let last_letter_end = m.end() - usize::from(m.end() > m.start() && view.text.as_bytes()[m.end() - 1] == b' ');
+        at = last_letter_end.max(m.start() + 1);
     }
+}
+
+/// The words of a match of an [`expand::anchored_form`] or [`expand::spaced_form`] in `view`:
+/// without the space its start or end took in place of a word boundary, if they are words
+/// (not empty, on word boundaries).
+fn edge_spaces_trimmed(view: &Normalized, start: usize, end: usize) -> Option<Range<usize>> {
+    let bytes = view.text.as_bytes();
+    let start = start + usize::from(bytes.get(start) == Some(&b' ') && end > start);
+    let end = if end > start && bytes[end - 1] == b' ' { end - 1 } else { end };
+    (end > start && on_word_boundaries(&view.text, start, end)).then_some(start..end)
 }
 
 /// Patterns bound for one [`words::WordIndex`], with their ids among all literal patterns.
@@ -994,7 +1000,8 @@ impl WordIndexBuilder {
 }
 
 /// A word index and, for each of its patterns, its id: an index in `literal_terms`, or past
-/// their end a trigger word (see [`Classifier::triggers`]).
+/// their end a trigger word (see [`Classifier::triggers`]) and past those a guard word (see
+/// [`Classifier::guards`]).
 #[derive(Debug, Default)]
 struct LanguageWords {
     index: words::WordIndex,

@@ -640,13 +640,7 @@ impl Writer {
             if end == at {
                 return at;
             }
-            if self.pending.is_some() {
-                self.end_token();
-                let span = self.pending.take().expect("pending");
-                self.last_space = self.out.out.text.len();
-                self.out.map_next(1, span);
-                self.out.out.text.push(' ');
-            }
+            self.flush();
             self.note_word(true, (end - at) as u32, at as u32);
             self.out.map_next(end - at, (at as u32, end as u32));
             // SAFETY: ASCII letters, lowercased, are ASCII: the text stays UTF-8.
@@ -664,6 +658,7 @@ impl Writer {
         self.out.push_str(letters, (at as u32, (at + letters.len()) as u32));
     }
 
+    #[inline]
     fn flush(&mut self) {
         if self.pending.is_some() {
             self.end_token();
