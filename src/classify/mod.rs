@@ -36,7 +36,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
 use regex::{RegexSet, RegexSetBuilder};
 use regex_automata::meta::Regex as MetaRegex;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::{FileError, Levels};
 use crate::lexicon::categories::{
@@ -803,6 +803,9 @@ impl Classifier {
     ) {
         // Hits are in text order, so each sentence's signals are one run.
         let signals: Vec<&Hit> = hits.iter().filter(|h| self.role_of(h.term) == Role::Signal).collect();
+        if signals.is_empty() {
+            return;
+        }
         let by_sentence: Vec<&[&Hit]> = signals.chunk_by(|a, b| a.sentence == b.sentence).collect();
         for rule in self.rules.iter().filter(|r| self.applies(r.lexicon, lang)) {
             for in_sentence in &by_sentence {
@@ -886,13 +889,13 @@ impl Classifier {
 #[derive(Debug, Default)]
 struct Cues {
     /// Sentences with a reporting cue.
-    reporting: HashSet<usize>,
+    reporting: FxHashSet<usize>,
     /// Sentences with a condemnation cue.
-    condemnation: HashSet<usize>,
+    condemnation: FxHashSet<usize>,
     /// Per sentence, its negation cues.
-    negation: HashMap<usize, Vec<Negation>>,
+    negation: FxHashMap<usize, Vec<Negation>>,
     /// (sentence, category) of every cue, for `unless`.
-    all: HashSet<(usize, usize)>,
+    all: FxHashSet<(usize, usize)>,
 }
 
 impl Cues {

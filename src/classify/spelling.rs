@@ -49,6 +49,12 @@ impl Language {
         self.long_starts.contains(&b[..4]) || self.long_ends.contains(&b[b.len() - 4..])
     }
 
+    /// Whether `part` (the long part of a split) both begins and ends like such a word.
+    fn may_be_long_part(&self, part: &str) -> bool {
+        let b = part.as_bytes();
+        b.len() >= 4 && self.long_starts.contains(&b[..4]) && self.long_ends.contains(&b[b.len() - 4..])
+    }
+
     /// A word of a lexicon or of the dictionary: correctly spelt.
     fn knows(&self, word: &str) -> bool {
         self.known.contains(word) || self.dictionary.as_ref().is_some_and(|d| d.contains(word))
@@ -163,7 +169,7 @@ impl Speller {
                 && languages.iter().any(|l| {
                     l.dictionary.is_some()
                         && l.may_split(word)
-                        && split_points(word).any(|(_, long)| l.tolerant.contains(long))
+                        && split_points(word).any(|(_, long)| l.may_be_long_part(long) && l.tolerant.contains(long))
                 });
             if (fix.is_none() && !could_split)
                 || !word.chars().all(super::normalize::is_letter)

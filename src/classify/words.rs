@@ -4,12 +4,16 @@
 //! and a pattern of a spaced script counts only where it starts at a word and ends at one (or,
 //! for a stem, inside the last word). So instead of running an Aho-Corasick automaton of some
 //! 200,000 strings over every byte — a cache miss per byte, and most of the classifier's time —
-//! the text is walked word by word, like a trie of words: from each word the hash is extended
-//! byte by byte and word by word for as long as some pattern begins that way, and a pattern
-//! is looked up only where its hash says one may end. Three small bit filters (one per kind of
-//! place: a whole pattern, the start of a longer one, a stem) keep almost every look-up to one
-//! bit test; the few candidates are then compared byte by byte. Stems (`kill*` matching
-//! "killers") are found where a word goes on past a stem's length.
+//! the text is walked word by word, like a trie of words: each word is hashed eight bytes at a
+//! time while its end is found ([`hash_word`]), the hash of a run of words extends the hash of
+//! the run before it, and a run is followed only for as long as some pattern begins with it.
+//! Three small bit filters (the first words of patterns, whole patterns, the beginnings of
+//! longer ones) keep almost every word to one bit test; the few candidates are then compared
+//! byte by byte.
+//!
+//! Stems (`kill*` matching "killers") end inside a word, where no word hash is at hand: they
+//! are hashed byte by byte, but only from the words that begin like some stem (their first
+//! three bytes, in a [`ShortKeys`] set) — a few words in ten.
 //!
 //! Patterns of scripts written without spaces (Han, Thai …) match inside words and stay in an
 //! automaton of their own.
@@ -46,23 +50,27 @@ impl Table {
 /// The patterns of spaced scripts, indexed by the hashes of their words.
 #[derive(Debug, Default)]
 pub struct WordIndex {
-    /// Hash of a whole pattern → patterns.
+    /// Word hash ([`hash_words`]) of a whole pattern → patterns.
     whole: Table,
-    /// Hash of a pattern that some stem term uses → patterns; looked up inside words.
+    /// Byte hash ([`step`]) of a pattern that some stem term uses → patterns; looked up
+    /// inside words.
     stems: Table,
     /// Byte lengths of stem patterns shorter than 64 bytes, as bits (longer stems are found
     /// only as whole words).
     stem_lengths: u64,
-    /// Hashes of the first [`STEM_KEY`] bytes of stem patterns: a word that starts otherwise
-    /// is probed for no stem (most words), instead of once per byte.
-    stem_starts: Filter,
+    /// The first [`STEM_KEY`] bytes of stem patterns: a word that starts otherwise is walked
+    /// for no stem (most words).
+    stem_starts: ShortKeys,
     /// Whether some stem pattern's first word is shorter than [`STEM_KEY`]: then every word
-    /// is probed.
+    /// is walked.
     short_stems: bool,
+    /// Byte hashes of the beginnings of stem patterns of several words, each up to and
+    /// including a space: the stem walk goes on past a word only where one of them does.
+    stem_prefix_filter: Filter,
     /// Filters over the first words of patterns (small and hot: most words of a text stop
-    /// there), over `whole`, over `stems`, and over the hashes of the beginnings of patterns
-    /// of several words, each up to and including a space. Each is sized to its keys, so
-    /// the ones looked up for every word stay in the cache.
+    /// there), over `whole`, over `stems`, and over the word hashes of the beginnings of
+    /// patterns of several words (their first word, their first two …). Each is sized to its
+    /// keys, so the ones looked up for every word stay in the cache.
     first_filter: Filter,
     whole_filter: Filter,
     stem_filter: Filter,
@@ -77,31 +85,42 @@ impl WordIndex {
     pub fn new(patterns: Vec<String>, is_stem: &[bool]) -> Self {
         let (mut whole, mut stems, mut firsts, mut prefixes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut stem_lengths = 0u64;
-        let (mut stem_keys, mut short_stems) = (Vec::new(), false);
+        let (mut stem_starts, mut stem_prefixes, mut short_stems) = (ShortKeys::default(), Vec::new(), false);
         for (i, p) in patterns.iter().enumerate() {
-            // The hash of each prefix that ends in a space goes to the prefix filter.
-            let mut h = SEED;
-            let mut first_word = None;
-            for &b in p.as_bytes() {
-                if b == b' ' {
-                    first_word.get_or_insert(h);
-                    prefixes.push(step(h, b));
+            let bytes = p.as_bytes();
+            // The word hash after each word but the last goes to the prefix filter.
+            let (mut h, mut at) = (SEED, 0);
+            loop {
+                let end;
+                (h, end) = hash_word(h, bytes, at);
+                if at == 0 {
+                    firsts.push(h);
                 }
-                h = step(h, b);
+                if end == bytes.len() {
+                    break;
+                }
+                prefixes.push(h);
+                at = end + 1;
             }
-            firsts.push(first_word.unwrap_or(h));
             whole.push((h, i as u32));
             if is_stem[i] && p.len() < 64 {
+                let mut h = SEED;
+                for &b in bytes {
+                    h = step(h, b);
+                    if b == b' ' {
+                        stem_prefixes.push(h);
+                    }
+                }
                 stems.push((h, i as u32));
                 stem_lengths |= 1 << p.len();
                 match p.split(' ').next() {
-                    Some(w) if w.len() >= STEM_KEY => stem_keys.push(hash(&p.as_bytes()[..STEM_KEY])),
+                    Some(w) if w.len() >= STEM_KEY => stem_starts.insert(&bytes[..STEM_KEY]),
                     _ => short_stems = true,
                 }
             }
         }
         // Sized by distinct keys: many patterns share a first word or a beginning.
-        for keys in [&mut firsts, &mut prefixes, &mut stem_keys] {
+        for keys in [&mut firsts, &mut prefixes, &mut stem_prefixes] {
             keys.sort_unstable();
             keys.dedup();
         }
@@ -109,7 +128,8 @@ impl WordIndex {
             first_filter: Filter::of(&firsts),
             whole_filter: Filter::of(&whole.iter().map(|w| w.0).collect::<Vec<_>>()),
             stem_filter: Filter::of(&stems.iter().map(|s| s.0).collect::<Vec<_>>()),
-            stem_starts: Filter::of(&stem_keys),
+            stem_starts,
+            stem_prefix_filter: Filter::of(&stem_prefixes),
             short_stems,
             prefix_filter: Filter::of(&prefixes),
             stem_lengths,
@@ -144,43 +164,52 @@ impl WordIndex {
 
     /// Every pattern starting at `start` (a word start); returns where that first word ends.
     fn walk(&self, bytes: &[u8], start: usize, found: &mut impl FnMut(usize, usize, usize)) -> usize {
-        let mut h = SEED;
-        let mut at = start;
-        let mut first_end = None;
-        let mut probe_stems = self.short_stems;
+        let (mut h, word_end) = hash_word(SEED, bytes, start);
+        let first_len = word_end - start;
+        let may_start_stem =
+            self.short_stems || (first_len >= STEM_KEY && self.stem_starts.contains(&bytes[start..start + STEM_KEY]));
+        if self.stem_lengths != 0 && may_start_stem {
+            self.walk_stems(bytes, start, found);
+        }
+        if !self.first_filter.contains(h) {
+            return word_end;
+        }
+        let mut at = word_end;
         loop {
-            // Hash the word up to its end; a stem may end at any byte that the word goes on past.
-            while at < bytes.len() && bytes[at] != b' ' {
-                h = step(h, bytes[at]);
-                at += 1;
-                let len = at - start;
-                if len == STEM_KEY {
-                    probe_stems = self.short_stems || self.stem_starts.contains(h);
-                }
-                if probe_stems
-                    && len < 64
-                    && self.stem_lengths & (1 << len) != 0
-                    && bytes.get(at).is_some_and(|&b| b != b' ')
-                    && self.stem_filter.contains(h)
-                {
-                    self.report(&self.stems, h, bytes, start, found);
-                }
-            }
-            let word_end = *first_end.get_or_insert(at);
-            if word_end == at && !self.first_filter.contains(h) {
-                return word_end;
-            }
             if self.whole_filter.contains(h) {
                 self.report(&self.whole, h, bytes, start, found);
             }
-            if at == bytes.len() {
+            if at == bytes.len() || !self.prefix_filter.contains(h) {
                 return word_end;
             }
-            h = step(h, b' ');
-            if !self.prefix_filter.contains(h) {
-                return word_end;
+            (h, at) = hash_word(h, bytes, at + 1);
+        }
+    }
+
+    /// Every stem pattern starting at `start` and ending inside a word, byte by byte.
+    fn walk_stems(&self, bytes: &[u8], start: usize, found: &mut impl FnMut(usize, usize, usize)) {
+        let mut h = SEED;
+        // Stem patterns are shorter than 64 bytes.
+        let last = bytes.len().min(start + 63);
+        for at in start..last {
+            let b = bytes[at];
+            h = step(h, b);
+            if b == b' ' {
+                if !self.stem_prefix_filter.contains(h) {
+                    return;
+                }
+                continue;
             }
-            at += 1;
+            let len = at + 1 - start;
+            if self.stem_lengths & (1 << len) != 0
+                && bytes.get(at + 1).is_some_and(|&b| b != b' ')
+                && self.stem_filter.contains(h)
+            {
+                self.report(&self.stems, h, bytes, start, found);
+            }
+            if self.stem_lengths >> len == 0 {
+                return;
+            }
         }
     }
 
@@ -195,18 +224,112 @@ impl WordIndex {
     }
 }
 
+/// Starting value of both hashes.
 const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Multiplier of the word hash (the golden ratio's bits, odd).
+const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// Bytes of a stem pattern's start that [`WordIndex::stem_starts`] holds.
 const STEM_KEY: usize = 3;
+
+/// The hash of a run of words `h` extended by the word at `at` of `bytes` (up to the next
+/// space or the end), and where that word ends. Eight bytes at a time: each whole chunk is
+/// mixed in, then the rest of the word (zero to seven bytes, zero-padded, with its length in
+/// the top byte), so a word hashes the same wherever it stands and whatever follows it.
+fn hash_word(mut h: u64, bytes: &[u8], mut at: usize) -> (u64, usize) {
+    loop {
+        let chunk = load(bytes, at);
+        let left = bytes.len() - at;
+        let n = (spaces(chunk).trailing_zeros() / 8).min(left.min(8) as u32) as usize;
+        if n == 8 {
+            h = mix(h ^ chunk);
+            at += 8;
+            continue;
+        }
+        let rest = chunk & ((1u64 << (8 * n)) - 1);
+        return (mix(h ^ rest ^ ((n as u64) << 56)), at + n);
+    }
+}
+
+/// The word hash of every word of `text` (words joined by single spaces), as [`hash_word`]
+/// extends it.
+#[cfg(test)]
+fn hash_words(text: &[u8]) -> u64 {
+    let (mut h, mut at) = (SEED, 0);
+    loop {
+        let end;
+        (h, end) = hash_word(h, text, at);
+        if end >= text.len() {
+            return h;
+        }
+        at = end + 1;
+    }
+}
+
+/// Eight bytes of `bytes` from `at`, little-endian, zero past the end.
+fn load(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(chunk) => u64::from_le_bytes(chunk.try_into().expect("eight bytes")),
+        None => {
+            let mut chunk = [0u8; 8];
+            let rest = &bytes[at.min(bytes.len())..];
+            chunk[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(chunk)
+        }
+    }
+}
+
+/// The high bit of each byte of `chunk` that is a space, and maybe of bytes above the first
+/// one (a borrow carries past it): only the lowest set bit is exact.
+fn spaces(chunk: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = chunk ^ (u64::from(b' ') * ONES);
+    x.wrapping_sub(ONES) & !x & (0x80 * ONES)
+}
+
+/// A folded multiply: the high and low halves of the 128-bit product, xored.
+fn mix(x: u64) -> u64 {
+    let product = u128::from(x) * u128::from(MIX);
+    (product as u64) ^ ((product >> 64) as u64)
+}
 
 /// One byte of an FNV-1a hash, extended byte by byte so that every prefix has its hash.
 fn step(h: u64, b: u8) -> u64 {
     (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
 }
 
-fn hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(SEED, |h, &b| step(h, b))
+/// A set of strings of up to four bytes as 65,536 bits (8 KB, in the cache), keyed by a
+/// hash: a member is always found; about one absent key in a hundred is found too, and then
+/// the real look-up decides. Longer strings are keyed by their first four bytes.
+#[derive(Debug)]
+pub(super) struct ShortKeys(Vec<u64>);
+
+impl Default for ShortKeys {
+    fn default() -> Self {
+        ShortKeys(vec![0; 1024])
+    }
+}
+
+impl ShortKeys {
+    fn bit(key: &[u8]) -> usize {
+        let mut word = [0u8; 4];
+        let n = key.len().min(4);
+        word[..n].copy_from_slice(&key[..n]);
+        (u32::from_le_bytes(word).wrapping_mul(0x9E37_79B1) >> 16) as usize
+    }
+
+    /// Add `key`.
+    pub(super) fn insert(&mut self, key: &[u8]) {
+        let bit = Self::bit(key);
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// Whether `key` may be in the set.
+    pub(super) fn contains(&self, key: &[u8]) -> bool {
+        let bit = Self::bit(key);
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
+    }
 }
 
 /// A blocked Bloom filter: two bits of one 64-bit word per key, about 16 bits per key, so
@@ -255,7 +378,7 @@ impl Hasher for Prehashed {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        self.0 = hash(bytes);
+        self.0 = bytes.iter().fold(SEED, |h, &b| step(h, b));
     }
 
     fn write_u64(&mut self, n: u64) {
@@ -292,6 +415,47 @@ mod tests {
         ];
         assert_eq!(got.iter().map(|(p, t)| (p.as_str(), *t)).collect::<Vec<_>>(), want);
         assert_eq!(find(&index, text)[4].1, 51);
+    }
+
+    #[test]
+    fn a_word_hashes_the_same_wherever_it_stands() {
+        // Lengths around the eight-byte chunks, at the end of the text and before a space.
+        for word in ["a", "seven77", "eightchr", "ninechars", "sixteen_bytes_xx", "seventeen_bytes_x"] {
+            let alone = hash_word(SEED, word.as_bytes(), 0);
+            assert_eq!(alone.1, word.len());
+            let text = format!("x {word} y");
+            assert_eq!(hash_word(SEED, text.as_bytes(), 2), (alone.0, 2 + word.len()), "{word}");
+            assert_eq!(
+                hash_words(format!("x {word}").as_bytes()),
+                hash_word(hash_word(SEED, b"x", 0).0, word.as_bytes(), 0).0
+            );
+        }
+        // A word and the same word with more after it, in the same chunk or the next, differ.
+        let h = |w: &str| hash_word(SEED, w.as_bytes(), 0).0;
+        assert_ne!(h("kill"), h("kille"));
+        assert_ne!(h("eightchr"), h("eightchrs"));
+        assert_ne!(hash_words(b"ab c"), hash_words(b"a bc"));
+    }
+
+    #[test]
+    fn long_words_phrases_and_stems_across_chunks_are_found() {
+        let patterns: Vec<String> =
+            ["exterminate", "exterminate the vermin", "war crim", "extermin"].iter().map(|p| p.to_string()).collect();
+        let index = WordIndex::new(patterns, &[false, false, true, true]);
+        let text = "exterminate the vermin now war crimes exterminated";
+        let got: Vec<_> = find(&index, text).into_iter().map(|(p, s, e)| (p, &text[s..e])).collect();
+        let want = [
+            ("extermin", "extermin"),
+            ("exterminate", "exterminate"),
+            ("exterminate the vermin", "exterminate the vermin"),
+            ("war crim", "war crim"),
+            ("extermin", "extermin"),
+        ];
+        let mut got = got;
+        got.sort_by_key(|(_, t)| t.len());
+        let mut want = want.map(|(p, t)| (p.to_string(), t)).to_vec();
+        want.sort_by_key(|(_, t)| t.len());
+        assert_eq!(got, want);
     }
 
     #[test]
