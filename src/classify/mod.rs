@@ -430,45 +430,28 @@ impl Classifier {
         let views = normalize::views(text, want_folded, want_regex_view);
         let mut norm = views.literal;
         let mut word_starts = Some(views.word_starts);
-        if let Some(corrected) = self.speller.correct(&norm, lang) {
+        // The walk of the word index hands each word to the speller first; only a text with a
+        // word it suspects is corrected, and then walked again.
+        let suspects = self.speller.suspects(lang);
+        let mut suspect = false;
+        let mut found = self.find_literal(&norm, lang, |h, start, end| {
+            suspect = suspect || suspects.word(h, &norm.text, start, end);
+        });
+        if suspect && let Some(corrected) = self.speller.correct(&norm, lang) {
             norm = corrected;
             word_starts = None;
+            found = self.find_literal(&norm, lang, |_, _, _| {});
         }
-        let mut hits = Vec::new();
-        // Every pattern that starts at a word, overlaps included: a longer term that fails its
-        // language or word-boundary check must not hide a shorter one at the same place
-        // ("kill them" in "kill themselves").
-        // Regexes whose trigger words stand here, as (regex, offset).
-        let mut triggered: Vec<(usize, usize)> = Vec::new();
-        // Guarded regexes whose guard words the text holds.
-        let mut armed: Vec<usize> = Vec::new();
-        let words = self.words.of(lang);
-        words.index.find(&norm.text, |p, start, end| {
-            let pi = words.ids[p];
-            let Some(k) = pi.checked_sub(self.literal_terms.len()) else {
-                return self.literal_hit(pi, &norm, start, end, lang, &mut hits);
-            };
-            if let Some(g) = k.checked_sub(self.triggers.len()) {
-                if word_match(&norm.text, start, end, false, true).is_some() {
-                    armed.extend_from_slice(&self.guards[g]);
-                }
-                return;
-            }
-            for &(ri, stem) in &self.triggers[k] {
-                if self.applies(self.terms[self.regexes[ri].term].lexicon, lang)
-                    && word_match(&norm.text, start, end, stem, true).is_some()
-                {
-                    triggered.push((ri, start));
-                }
-            }
-        });
+        let LiteralFinds { mut hits, mut triggered, mut armed } = found;
         if want_folded {
             // No folded view means folding changed nothing: the literal view stands for it.
             let folded = views.folded.as_ref().unwrap_or(&norm);
             let folded_words = self.folded_words.of(lang);
-            folded_words.index.find(&folded.text, |p, start, end| {
-                self.literal_hit(folded_words.ids[p], folded, start, end, lang, &mut hits)
-            });
+            folded_words.index.find(
+                &folded.text,
+                |p, start, end| self.literal_hit(folded_words.ids[p], folded, start, end, lang, &mut hits),
+                |_, _, _| {},
+            );
         }
         if !self.unspaced_patterns.is_empty() && views.unspaced {
             for m in self.unspaced.find_overlapping_iter(&norm.text) {
@@ -514,6 +497,42 @@ impl Classifier {
         }
         hits.sort_by_key(|h| (h.orig.start, h.orig.end));
         hits
+    }
+
+    /// The hits of literal patterns in `norm` (a literal view), the regexes their trigger words
+    /// call for and the guarded regexes armed. `each_word` sees every word with its hash.
+    fn find_literal(
+        &self,
+        norm: &Normalized,
+        lang: Option<&str>,
+        each_word: impl FnMut(u64, usize, usize),
+    ) -> LiteralFinds {
+        let mut out = LiteralFinds::default();
+        // Every pattern that starts at a word, overlaps included: a longer term that fails its
+        // language or word-boundary check must not hide a shorter one at the same place
+        // ("kill them" in "kill themselves").
+        let words = self.words.of(lang);
+        let found = |p: usize, start: usize, end: usize| {
+            let pi = words.ids[p];
+            let Some(k) = pi.checked_sub(self.literal_terms.len()) else {
+                return self.literal_hit(pi, norm, start, end, lang, &mut out.hits);
+            };
+            if let Some(g) = k.checked_sub(self.triggers.len()) {
+                if word_match(&norm.text, start, end, false, true).is_some() {
+                    out.armed.extend_from_slice(&self.guards[g]);
+                }
+                return;
+            }
+            for &(ri, stem) in &self.triggers[k] {
+                if self.applies(self.terms[self.regexes[ri].term].lexicon, lang)
+                    && word_match(&norm.text, start, end, stem, true).is_some()
+                {
+                    out.triggered.push((ri, start));
+                }
+            }
+        };
+        words.index.find(&norm.text, found, each_word);
+        out
     }
 
     /// Run each triggered regex anchored where its trigger words stand (`(regex, offset)`
@@ -883,6 +902,17 @@ impl Classifier {
         }
         None
     }
+}
+
+/// What the walk of the word index finds in a literal view.
+#[derive(Debug, Default)]
+struct LiteralFinds {
+    /// Hits of literal patterns.
+    hits: Vec<Hit>,
+    /// Regexes whose trigger words stand here, as (regex, offset).
+    triggered: Vec<(usize, usize)>,
+    /// Guarded regexes whose guard words the text holds.
+    armed: Vec<usize>,
 }
 
 /// Context cues found in one text, by sentence.

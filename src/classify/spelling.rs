@@ -21,6 +21,7 @@ use rustc_hash::FxHashMap;
 
 use super::expand::typo_variants;
 use super::normalize::Normalized;
+use super::words::{Filter, ShortKeys, word_at};
 use crate::lexicon::WordSet;
 
 /// Vocabulary and corrections of one language.
@@ -34,19 +35,31 @@ struct Language {
     tolerant: WordSet,
     /// Misspelling → word.
     fixes: FxHashMap<String, String>,
+    /// The word hashes ([`word_at`]) of the misspellings: most words of a text are tested
+    /// against this filter only.
+    fix_filter: Filter,
     /// The first and the last four bytes of the tolerant words long enough to be the long
     /// part of a split: a word that neither begins nor ends like one is not looked up six
     /// times (most long words of a text).
-    long_starts: QuadSet,
-    long_ends: QuadSet,
+    long_starts: ShortKeys,
+    long_ends: ShortKeys,
 }
 
 impl Language {
-    /// Whether `word` (at least four bytes) begins or ends like a tolerant word that could be
-    /// the long part of a split.
-    fn may_split(&self, word: &str) -> bool {
-        let b = word.as_bytes();
-        self.long_starts.contains(&b[..4]) || self.long_ends.contains(&b[b.len() - 4..])
+    /// Whether `b` (a word of more than [`SPLIT_MIN`] + 2 bytes) has a split point whose long
+    /// part begins and ends like a tolerant word that could be the long part of a split (for
+    /// words beyond ASCII: begins or ends).
+    fn may_split(&self, b: &[u8]) -> bool {
+        let n = b.len();
+        let (starts_like, ends_like) = (self.long_starts.contains(&b[..4]), self.long_ends.contains(&b[n - 4..]));
+        if !b.is_ascii() {
+            return starts_like || ends_like;
+        }
+        // Characters are bytes: the long part is `b[i..]` or `b[..n - i]` for a short part of
+        // `i` bytes (see `split_points`).
+        let shorts = 2..SPLIT_MIN;
+        (ends_like && shorts.clone().any(|i| self.long_starts.contains(&b[i..i + 4])))
+            || (starts_like && shorts.into_iter().any(|i| self.long_ends.contains(&b[n - i - 4..n - i])))
     }
 
     /// Whether `part` (the long part of a split) both begins and ends like such a word.
@@ -65,6 +78,43 @@ impl Language {
 #[derive(Debug, Default)]
 pub struct Speller {
     languages: HashMap<String, Language>,
+}
+
+/// The corrections for text of one language: a first look at each word of the text, from the
+/// walk of the word index, which has its hash at hand. Only a text with a suspect word is
+/// corrected ([`Speller::correct`] then checks every word against the dictionary).
+pub struct Suspects<'s>(Vec<&'s Language>);
+
+impl Suspects<'_> {
+    /// Whether the word at `start..end` of `text` (a literal view), with its [`word_at`] hash
+    /// `h`, is a known misspelling or may split into a short word and a word of a tolerant
+    /// lexicon, and is no word of a lexicon or of the dictionary. Called for every word of a
+    /// text: the first look (a filter, the shape of a split) is inline and rejects almost every
+    /// word; the (big) dictionary is asked only after the exact look-ups.
+    #[inline]
+    pub fn word(&self, h: u64, text: &str, start: usize, end: usize) -> bool {
+        let (bytes, len) = (&text.as_bytes()[start..end], end - start);
+        len >= 4
+            && self.0.iter().any(|l| l.fix_filter.contains(h) || (len > 2 + SPLIT_MIN && l.may_split(bytes)))
+            && self.confirm(h, &text[start..end])
+    }
+
+    /// The exact look-ups behind [`Suspects::word`].
+    #[inline(never)]
+    fn confirm(&self, h: u64, word: &str) -> bool {
+        self.0.iter().any(|l| {
+            (l.fix_filter.contains(h) && l.fixes.contains_key(word))
+                || (word.len() > 2 + SPLIT_MIN
+                    && l.dictionary.is_some()
+                    && split_points(word).any(|(_, long)| l.may_be_long_part(long) && l.tolerant.contains(long)))
+        }) && word.chars().all(super::normalize::is_letter)
+            && !self.0.iter().any(|l| l.knows(word))
+    }
+
+    /// Whether no language of the text has corrections.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// A run-together pair is split only into a short word (fewer letters than this: "so",
@@ -119,6 +169,8 @@ impl Speller {
                 }
             }
             lang.fixes = fixes.into_iter().filter_map(|(v, w)| w.map(|w| (v, w))).collect();
+            let keys: Vec<u64> = lang.fixes.keys().map(|v| word_at(v.as_bytes(), 0).0).collect();
+            lang.fix_filter = Filter::of(&keys);
             for word in lang.tolerant.iter().filter(|w| w.chars().count() > SPLIT_MIN) {
                 lang.long_starts.insert(&word.as_bytes()[..4]);
                 lang.long_ends.insert(&word.as_bytes()[word.len() - 4..]);
@@ -132,53 +184,34 @@ impl Speller {
         self.languages.is_empty()
     }
 
+    /// What [`Suspects::word`] asks for text in `lang` (every tolerant language when `None`).
+    pub fn suspects(&self, lang: Option<&str>) -> Suspects<'_> {
+        Suspects(match lang {
+            Some(l) => self.languages.get(l).into_iter().collect(),
+            None => self.languages.values().collect(),
+        })
+    }
+
     /// The literal view with misspelt and run-together words corrected, for text in `lang`
     /// (every tolerant language when `None`), or `None` when nothing needs correcting.
     pub fn correct(&self, norm: &Normalized, lang: Option<&str>) -> Option<Normalized> {
-        let one;
-        let all: Vec<&Language>;
-        let languages: &[&Language] = match lang {
-            Some(l) => {
-                one = self.languages.get(l);
-                one.as_slice()
-            }
-            None => {
-                all = self.languages.values().collect();
-                &all
-            }
-        };
-        if languages.is_empty() {
+        let suspects = self.suspects(lang);
+        if suspects.is_empty() {
             return None;
         }
         let mut edits = Vec::new();
         let bytes = norm.text.as_bytes();
         let mut start = 0;
         while start < bytes.len() {
-            let end = bytes[start..].iter().position(|&b| b == b' ').map_or(bytes.len(), |i| start + i);
+            let (h, end) = word_at(bytes, start);
             let range = start..end;
             let word = &norm.text[range.clone()];
             start = end + 1;
-            // Cheapest checks first: most words are no known misspelling and have no part
-            // that a tolerant lexicon knows, and then the (big) dictionary is not asked.
-            if word.len() < 4 {
+            if !suspects.word(h, &norm.text, range.start, range.end) {
                 continue;
             }
-            let fix = languages.iter().find_map(|l| l.fixes.get(word));
-            let could_split = fix.is_none()
-                && word.len() > 2 + SPLIT_MIN
-                && languages.iter().any(|l| {
-                    l.dictionary.is_some()
-                        && l.may_split(word)
-                        && split_points(word).any(|(_, long)| l.may_be_long_part(long) && l.tolerant.contains(long))
-                });
-            if (fix.is_none() && !could_split)
-                || !word.chars().all(super::normalize::is_letter)
-                || languages.iter().any(|l| l.knows(word))
-            {
-                continue;
-            }
-            let fixed = fix.cloned().or_else(|| languages.iter().find_map(|l| split(l, word)));
-            if let Some(fixed) = fixed {
+            let fixed = suspects.0.iter().find_map(|l| l.fixes.get(word).cloned());
+            if let Some(fixed) = fixed.or_else(|| suspects.0.iter().find_map(|l| split(l, word))) {
                 edits.push((range, fixed));
             }
         }
@@ -186,41 +219,25 @@ impl Speller {
     }
 }
 
-/// A set of four-byte strings as 65,536 bits (8 KB, in the cache), keyed by a hash: a member
-/// is always found; about one absent string in a hundred is found too, and then the real look-up
-/// decides.
-#[derive(Debug)]
-struct QuadSet(Vec<u64>);
-
-impl Default for QuadSet {
-    fn default() -> Self {
-        QuadSet(vec![0; 1024])
-    }
-}
-
-impl QuadSet {
-    fn bit(quad: &[u8]) -> usize {
-        let q = u32::from_le_bytes(quad.try_into().expect("four bytes"));
-        (q.wrapping_mul(0x9E37_79B1) >> 16) as usize
-    }
-
-    fn insert(&mut self, quad: &[u8]) {
-        let bit = Self::bit(quad);
-        self.0[bit / 64] |= 1 << (bit % 64);
-    }
-
-    fn contains(&self, quad: &[u8]) -> bool {
-        let bit = Self::bit(quad);
-        self.0[bit / 64] & (1 << (bit % 64)) != 0
-    }
-}
-
 /// The places `word` may be split at (byte offset, and the longer part): a short part of two
 /// to four characters at either end (see [`SPLIT_MIN`]).
 fn split_points(word: &str) -> impl Iterator<Item = (usize, &str)> {
-    let left = word.char_indices().skip(2).take(SPLIT_MIN - 2);
-    let right = word.char_indices().rev().skip(1).take(SPLIT_MIN - 2);
-    left.chain(right).map(move |(i, _)| {
+    let mut at = [0; 2 * (SPLIT_MIN - 2)];
+    if word.is_ascii() {
+        // Characters are bytes: the same points, without decoding.
+        for k in 0..SPLIT_MIN - 2 {
+            at[k] = 2 + k;
+            at[SPLIT_MIN - 2 + k] = word.len().saturating_sub(2 + k);
+        }
+    } else {
+        let left = word.char_indices().skip(2).take(SPLIT_MIN - 2);
+        let right = word.char_indices().rev().skip(1).take(SPLIT_MIN - 2);
+        for (slot, (i, _)) in at.iter_mut().zip(left.chain(right)) {
+            *slot = i;
+        }
+    }
+    // A word too short for a point leaves it at 0 or its end, an empty part: no split.
+    at.into_iter().filter(|&i| i > 0 && i < word.len()).map(move |i| {
         let (l, r) = word.split_at(i);
         (i, if l.len() >= r.len() { l } else { r })
     })
@@ -288,6 +305,16 @@ mod tests {
         assert_eq!(fixed(&s, "three of them"), "three of them", "a dictionary word is never a typo");
         let norm = normalize("make me sikc", false);
         assert!(s.correct(&norm, Some("fr")).is_none());
+    }
+
+    #[test]
+    fn splits_are_tried_two_to_four_characters_from_either_end() {
+        let points = |w: &str| split_points(w).map(|(i, _)| i).collect::<Vec<_>>();
+        assert_eq!(points("sosickening"), [2, 3, 4, 9, 8, 7]);
+        // The same characters, one of them two bytes long.
+        assert_eq!(points("sösickening"), [3, 4, 5, 10, 9, 8]);
+        assert_eq!(split_points("sosickening").next(), Some((2, "sickening")));
+        assert_eq!(points("abc"), [2, 1]);
     }
 
     #[test]

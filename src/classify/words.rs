@@ -153,18 +153,32 @@ impl WordIndex {
 
     /// Call `found(pattern, start, end)` for every pattern that starts at a word of `text`
     /// (a literal view) and ends at a word end, or inside a word for stems. The caller checks
-    /// how the pattern ends against each of its terms.
-    pub fn find(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
+    /// how the pattern ends against each of its terms. `each_word(hash, start, end)` sees
+    /// every word of the text with its hash ([`word_at`]), so that other look-ups of words
+    /// need not hash them again.
+    pub fn find(
+        &self,
+        text: &str,
+        mut found: impl FnMut(usize, usize, usize),
+        mut each_word: impl FnMut(u64, usize, usize),
+    ) {
         let bytes = text.as_bytes();
         let mut start = 0;
         while start < bytes.len() {
-            start = self.walk(bytes, start, &mut found) + 1;
+            start = self.walk(bytes, start, &mut found, &mut each_word) + 1;
         }
     }
 
     /// Every pattern starting at `start` (a word start); returns where that first word ends.
-    fn walk(&self, bytes: &[u8], start: usize, found: &mut impl FnMut(usize, usize, usize)) -> usize {
+    fn walk(
+        &self,
+        bytes: &[u8],
+        start: usize,
+        found: &mut impl FnMut(usize, usize, usize),
+        each_word: &mut impl FnMut(u64, usize, usize),
+    ) -> usize {
         let (mut h, word_end) = hash_word(SEED, bytes, start);
+        each_word(h, start, word_end);
         let first_len = word_end - start;
         let may_start_stem =
             self.short_stems || (first_len >= STEM_KEY && self.stem_starts.contains(&bytes[start..start + STEM_KEY]));
@@ -252,6 +266,12 @@ fn hash_word(mut h: u64, bytes: &[u8], mut at: usize) -> (u64, usize) {
     }
 }
 
+/// The hash of the word at `at` of `bytes` (up to the next space or the end) on its own, and
+/// where it ends: the key of a one-word pattern, also for other look-ups of words.
+pub(super) fn word_at(bytes: &[u8], at: usize) -> (u64, usize) {
+    hash_word(SEED, bytes, at)
+}
+
 /// The word hash of every word of `text` (words joined by single spaces), as [`hash_word`]
 /// extends it.
 #[cfg(test)]
@@ -335,14 +355,15 @@ impl ShortKeys {
 /// A blocked Bloom filter: two bits of one 64-bit word per key, about 16 bits per key, so
 /// about 1.5% of look-ups of absent keys pass by chance.
 #[derive(Debug, Default)]
-struct Filter {
+pub(super) struct Filter {
     words: Vec<u64>,
     /// log2 of `words.len()`.
     log2: u32,
 }
 
 impl Filter {
-    fn of(keys: &[u64]) -> Self {
+    /// A filter holding `keys`.
+    pub(super) fn of(keys: &[u64]) -> Self {
         let len = (keys.len() / 4).max(64).next_power_of_two();
         let mut filter = Filter { words: vec![0; len], log2: len.trailing_zeros() };
         for &k in keys {
@@ -359,7 +380,8 @@ impl Filter {
         (word, (1 << (m & 63)) | (1 << ((m >> 6) & 63)))
     }
 
-    fn contains(&self, h: u64) -> bool {
+    /// Whether `h` may be a key: always for a key, rarely for another hash.
+    pub(super) fn contains(&self, h: u64) -> bool {
         if self.words.is_empty() {
             return false;
         }
@@ -392,7 +414,7 @@ mod tests {
 
     fn find(index: &WordIndex, text: &str) -> Vec<(String, usize, usize)> {
         let mut out = Vec::new();
-        index.find(text, |p, s, e| out.push((index.patterns[p].clone(), s, e)));
+        index.find(text, |p, s, e| out.push((index.patterns[p].clone(), s, e)), |_, _, _| {});
         out.sort_by_key(|o| (o.1, o.2));
         out
     }
