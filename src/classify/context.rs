@@ -26,9 +26,12 @@ impl Layout {
     /// and quotes by pairs of marks within a paragraph.
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
+        // Sized for news text (a sentence every hundred bytes or so, a few clause marks each),
+        // so that the vectors rarely grow: growing them cost as much as filling them.
         let mut splitter = SentenceSplitter::default();
+        splitter.starts.reserve(text.len() / 64);
         let mut quotes = Quotes::default();
-        let mut clause_marks = Vec::new();
+        let mut clause_marks = Vec::with_capacity(text.len() / 32);
         let mark_blocks = &*MARK_BLOCKS;
         let mut i = 0;
         while i < bytes.len() {

@@ -507,7 +507,8 @@ impl Classifier {
         lang: Option<&str>,
         each_word: impl FnMut(u64, usize, usize),
     ) -> LiteralFinds {
-        let mut out = LiteralFinds::default();
+        let mut out =
+            LiteralFinds { hits: Vec::with_capacity(32), triggered: Vec::with_capacity(64), armed: Vec::new() };
         // Every pattern that starts at a word, overlaps included: a longer term that fails its
         // language or word-boundary check must not hide a shorter one at the same place
         // ("kill them" in "kill themselves").

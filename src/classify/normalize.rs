@@ -130,7 +130,10 @@ struct Builder {
 
 impl Builder {
     fn new(capacity: usize) -> Self {
-        Builder { out: Normalized { text: String::with_capacity(capacity), map: Vec::new() }, next_linear: LINEAR }
+        // About one segment per separator run longer than a space (", "): one per 32 bytes
+        // of news text.
+        let map = Vec::with_capacity(capacity / 32);
+        Builder { out: Normalized { text: String::with_capacity(capacity), map }, next_linear: LINEAR }
     }
 
     /// Note that the next `len` bytes come from `span`, and make them the text's.
