@@ -409,15 +409,15 @@ weight = 0.5
 
 #[test]
 fn typos_correct_only_what_the_dictionary_does_not_know() {
-    // Without a dictionary: swaps in long words only; no dropped letters, no splits.
+    // Without a dictionary nothing is corrected: the lexicons alone cannot say that a word one
+    // swap away from a term is spelt right (French "signes" is a swap of "singes").
     let without = TYPO_TOLERANT.replace("dictionary = \"words.txt\"\n", "");
     let dir = lexicon_dir(&[("en/t.toml", &without)]);
     let set = LexiconSet::load_paths(&[dir.path().to_path_buf()]).unwrap();
     let c = Classifier::build(&set, Levels::default()).unwrap();
     let found = |text: &str| c.classify(text, Some("en")).evidence.iter().map(|e| e.text.clone()).collect::<Vec<_>>();
-    assert_eq!(found("I will strangel them."), ["strangel"]);
-    assert!(found("I will strngle them.").is_empty(), "no dropped letters without a dictionary");
-    assert!(found("What a strange day.").is_empty());
+    assert!(found("I will strangel them.").is_empty(), "no corrections without a dictionary");
+    assert_eq!(found("I will strangle them."), ["strangle"]);
 
     let dir = lexicon_dir(&[("en/t.toml", TYPO_TOLERANT), ("en/words.txt", "strange\nstrangle\n")]);
     let set = LexiconSet::load_paths(&[dir.path().to_path_buf()]).unwrap();

@@ -30,6 +30,17 @@ fn terms_of_one_language_do_not_fire_in_another() {
     assert!(c.classify(fr, Some("en")).evidence.iter().all(|e| e.language != "fr"));
 }
 
+#[test]
+fn ordinary_french_words_are_not_read_as_terms_one_swap_away() {
+    let c = shipped();
+    // "signes" (signs) is a swap of "singes" (monkeys, a dehumanising term); French has no
+    // dictionary, so no word of French text is corrected.
+    let text = "Les signes de la maladie sont visibles chez les Africains; une partie de la population.";
+    let a = c.classify(text, Some("fr"));
+    assert!(a.evidence.iter().all(|e| e.category != "dehumanisation"), "{:?}", a.evidence);
+    assert!(!c.classify("Ce sont des singes.", Some("fr")).evidence.is_empty());
+}
+
 fn shipped() -> Classifier {
     let set = LexiconSet::load_paths(&[repo().join("lexicons")]).unwrap();
     Classifier::build(&set, Levels::default()).unwrap()

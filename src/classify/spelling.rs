@@ -105,7 +105,6 @@ impl Suspects<'_> {
         self.0.iter().any(|l| {
             (l.fix_filter.contains(h) && l.fixes.contains_key(word))
                 || (word.len() > 2 + SPLIT_MIN
-                    && l.dictionary.is_some()
                     && split_points(word).any(|(_, long)| l.may_be_long_part(long) && l.tolerant.contains(long)))
         }) && word.chars().all(super::normalize::is_letter)
             && !self.0.iter().any(|l| l.knows(word))
@@ -124,10 +123,6 @@ impl Suspects<'_> {
 /// few and harmless ("jobseeker", "countryfile").
 const SPLIT_MIN: usize = 5;
 
-/// Without a dictionary, only swaps in words of a typo-tolerant lexicon at least this long
-/// are corrected.
-const UNCHECKED_MIN: usize = 6;
-
 impl Speller {
     /// Learn the words of one literal pattern of a lexicon of `language`.
     pub fn add_pattern(&mut self, language: &str, pattern: &str, tolerant: bool) {
@@ -144,17 +139,18 @@ impl Speller {
 
     /// Compute the misspellings once every pattern is in. `dictionaries` holds correctly spelt
     /// words per language: they are never corrected, split, or produced as misspellings.
+    ///
+    /// A language without a dictionary gets no corrections: only a dictionary says that a
+    /// word is spelt right, and the lexicons' own words are far too few — French news text
+    /// is full of words one swap away from a term ("signes" from *singes*, "partie" from
+    /// *patrie*, "exercer" from *exécrer*), which would be read as that term.
     pub fn finish(&mut self, dictionaries: &HashMap<String, Arc<WordSet>>) {
+        self.languages.retain(|code, l| !l.tolerant.is_empty() && dictionaries.contains_key(code));
         for (code, lang) in self.languages.iter_mut() {
             lang.dictionary = dictionaries.get(code).cloned();
             let mut fixes: HashMap<String, Option<String>> = HashMap::new();
-            // Without a dictionary only the lexicons say what is spelt right: correct only
-            // swapped letters, and only towards longer words. A dropped letter too often
-            // leaves a real word ("strange" is "strangle" without its l).
-            let checked = lang.dictionary.is_some();
-            for word in lang.tolerant.iter().filter(|w| checked || w.chars().count() >= UNCHECKED_MIN) {
-                let variants = typo_variants(word).into_iter();
-                for variant in variants.filter(|v| checked || v.len() == word.len()) {
+            for word in &lang.tolerant {
+                for variant in typo_variants(word) {
                     if lang.knows(&variant) {
                         continue;
                     }
@@ -176,7 +172,6 @@ impl Speller {
                 lang.long_ends.insert(&word.as_bytes()[word.len() - 4..]);
             }
         }
-        self.languages.retain(|_, l| !l.tolerant.is_empty());
     }
 
     /// Whether any language has corrections.
@@ -246,8 +241,6 @@ fn split_points(word: &str) -> impl Iterator<Item = (usize, &str)> {
 /// "sosickening" → "so sickening": a known short word and a longer tolerant word (see
 /// [`SPLIT_MIN`]); the split with the longest tolerant word wins.
 fn split(lang: &Language, word: &str) -> Option<String> {
-    // Only a dictionary knows the short words ("so", "les") a split needs.
-    lang.dictionary.as_ref()?;
     let mut best: Option<(usize, usize)> = None;
     for (i, _) in split_points(word) {
         let (left, right) = word.split_at(i);
