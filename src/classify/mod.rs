@@ -434,9 +434,13 @@ impl Classifier {
         // word it suspects is corrected, and then walked again.
         let suspects = self.speller.suspects(lang);
         let mut suspect = false;
-        let mut found = self.find_literal(&norm, lang, |h, start, end| {
-            suspect = suspect || suspects.word(h, &norm.text, start, end);
-        });
+        let mut found = if suspects.is_empty() {
+            self.find_literal(&norm, lang, |_, _, _| {})
+        } else {
+            self.find_literal(&norm, lang, |h, start, end| {
+                suspect = suspect || suspects.word(h, &norm.text, start, end);
+            })
+        };
         if suspect && let Some(corrected) = self.speller.correct(&norm, lang) {
             norm = corrected;
             word_starts = None;

@@ -92,31 +92,49 @@ impl Normalized {
         self.map.partition_point(|s| s.at as usize <= pos).saturating_sub(1)
     }
 
+    /// As [`Normalized::segment_index`], for a walk along the text: `cursor` (the index found
+    /// for an earlier position, or 0) moves forward to the segment of `pos`, so a walk costs
+    /// one step per segment instead of a search per position.
+    fn segment_from(&self, cursor: &mut usize, pos: usize) -> usize {
+        debug_assert!(self.map.get(*cursor).is_none_or(|s| s.at as usize <= pos) || *cursor == 0);
+        while self.map.get(*cursor + 1).is_some_and(|s| s.at as usize <= pos) {
+            *cursor += 1;
+        }
+        *cursor
+    }
+
+    /// [`Normalized::original_range`] for a walk along the text (see
+    /// [`Normalized::segment_from`]).
+    fn original_range_from(&self, cursor: &mut usize, start: usize, end: usize) -> (usize, usize) {
+        let first = self.map[self.segment_from(cursor, start)].start_of(start);
+        (first, self.map[self.segment_from(cursor, end - 1)].end_of(end - 1))
+    }
+
     /// The text with some ranges rewritten (increasing, disjoint, on character boundaries):
     /// every byte of a replacement maps back to the whole original span of what it replaces,
     /// so evidence found in a corrected word points at the word as the author wrote it.
     pub fn with_replacements(&self, edits: &[(std::ops::Range<usize>, String)]) -> Normalized {
         let mut out = Builder::new(self.text.len() + 16);
-        let mut at = 0;
+        let (mut at, mut cursor) = (0, 0);
         for (range, replacement) in edits {
-            out.copy(self, at..range.start);
-            let (start, end) = self.original_range(range.start, range.end);
+            out.copy(self, at..range.start, &mut cursor);
+            let (start, end) = self.original_range_from(&mut cursor, range.start, range.end);
             out.push_str(replacement, (start as u32, end as u32));
             at = range.end;
         }
-        out.copy(self, at..self.text.len());
+        out.copy(self, at..self.text.len(), &mut cursor);
         out.out
     }
 
     /// The text without the bytes at `drop` (increasing, each the start of a character).
     fn without(&self, drop: &[usize]) -> Normalized {
         let mut out = Builder::new(self.text.len());
-        let mut at = 0;
+        let (mut at, mut cursor) = (0, 0);
         for &d in drop {
-            out.copy(self, at..d);
+            out.copy(self, at..d, &mut cursor);
             at = d + self.text[d..].chars().next().map_or(0, char::len_utf8);
         }
-        out.copy(self, at..self.text.len());
+        out.copy(self, at..self.text.len(), &mut cursor);
         out.out
     }
 }
@@ -164,11 +182,14 @@ impl Builder {
         self.out.text.push_str(s);
     }
 
-    /// Copy `range` of `from`, with its map.
-    fn copy(&mut self, from: &Normalized, range: std::ops::Range<usize>) {
+    /// Copy `range` of `from`, with its map. `cursor` is as in [`Normalized::segment_from`]:
+    /// copies made in text order find their segments without a search.
+    fn copy(&mut self, from: &Normalized, range: std::ops::Range<usize>, cursor: &mut usize) {
         let mut at = range.start;
-        // One search for the first segment; the others follow it.
-        let mut i = from.segment_index(at);
+        if at >= range.end {
+            return;
+        }
+        let mut i = from.segment_from(cursor, at);
         while at < range.end {
             let seg = from.map[i];
             let seg_end = from.map.get(i + 1).map_or(from.text.len(), |s| s.at as usize).min(range.end);
@@ -404,7 +425,7 @@ fn fold_diacritics(literal: &Normalized) -> Option<Normalized> {
         return None;
     }
     let mut out = Builder::new(text.len());
-    let mut copied = 0;
+    let (mut copied, mut cursor) = (0, 0);
     let mut base = String::new();
     for (j, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
         let mut had_mark = is_mark(c);
@@ -419,10 +440,10 @@ fn fold_diacritics(literal: &Normalized) -> Option<Normalized> {
             });
         }
         if had_mark {
-            out.copy(literal, copied..j);
+            out.copy(literal, copied..j, &mut cursor);
             let end = j + c.len_utf8();
             if !base.is_empty() {
-                let (s, e) = literal.original_range(j, end);
+                let (s, e) = literal.original_range_from(&mut cursor, j, end);
                 out.push_str(&base, (s as u32, e as u32));
             }
             copied = end;
@@ -431,7 +452,7 @@ fn fold_diacritics(literal: &Normalized) -> Option<Normalized> {
     if copied == 0 {
         return None;
     }
-    out.copy(literal, copied..text.len());
+    out.copy(literal, copied..text.len(), &mut cursor);
     Some(out.out)
 }
 
