@@ -361,6 +361,11 @@ impl Classifier {
     pub fn classify(&self, text: &str, lang: Option<&str>) -> Assessment {
         let lang = lang.filter(|l| !l.is_empty() && *l != "und");
         let mut hits = self.find_hits(text, lang);
+        // Cues alone (a reporting verb, a negation) are no evidence: a text without a signal
+        // has nothing to explain, and most news text has none.
+        if !hits.iter().any(|h| self.role_of(h.term) == Role::Signal) {
+            hits.clear();
+        }
         // Sentence splitting costs as much as matching: only texts with a hit pay for it.
         let layout = if hits.is_empty() { Layout::default() } else { Layout::new(text) };
         for h in &mut hits {
