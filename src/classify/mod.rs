@@ -522,13 +522,16 @@ impl Classifier {
         // language or word-boundary check must not hide a shorter one at the same place
         // ("kill them" in "kill themselves").
         let words = self.words.of(lang);
+        let mut armed_by = Vec::new();
         let found = |p: usize, start: usize, end: usize| {
             let pi = words.ids[p];
             let Some(k) = pi.checked_sub(self.literal_terms.len()) else {
                 return self.literal_hit(pi, norm, start, end, lang, &mut out.hits);
             };
             if let Some(g) = k.checked_sub(self.triggers.len()) {
-                if word_match(&norm.text, start, end, false, true).is_some() {
+                // Common guard words ("us", "out") stand many times in a text: arm once.
+                if !armed_by.contains(&g) && word_match(&norm.text, start, end, false, true).is_some() {
+                    armed_by.push(g);
                     out.armed.extend_from_slice(&self.guards[g]);
                 }
                 return;

@@ -669,7 +669,8 @@ impl Writer {
             self.out.map_next(end - at, (at as u32, end as u32));
             // SAFETY: ASCII letters, lowercased, are ASCII: the text stays UTF-8.
             let text = unsafe { self.out.out.text.as_mut_vec() };
-            text.extend(bytes[at..end].iter().map(u8::to_ascii_lowercase));
+            // Setting the case bit lowercases an ASCII letter (and only letters are here).
+            text.extend(bytes[at..end].iter().map(|b| b | 0x20));
             at = end;
         }
     }
