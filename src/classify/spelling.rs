@@ -3,7 +3,10 @@
 //! Writers dodge filters with small misspellings ("I haet them", "make me sikc", "deaht to
 //! all") and run words together ("sosickening", "stabthose"). Rather than adding every
 //! misspelling of every phrase to the literal patterns, which would multiply their number,
-//! the literal view of a text is corrected word by word before the search:
+//! the literal view of a text is corrected word by word, for languages whose lexicons name a
+//! `dictionary` (without one nothing says a word is spelt right). The walk of the word index
+//! hands each word, with its hash, to [`Suspects::word`]; a text with a suspect word is
+//! corrected ([`Speller::correct`]) and searched again:
 //!
 //! - a word that is one neighbour swap or one inner letter drop away from a word of a
 //!   typo-tolerant lexicon ([`typo_variants`]) becomes that word, unless it is itself a word
