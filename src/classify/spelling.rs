@@ -89,7 +89,7 @@ pub struct Speller {
 pub struct Suspects<'s>(Vec<&'s Language>);
 
 impl Suspects<'_> {
-    /// Whether the word at `start..end` of `text` (a literal view), with its [`word_at`] hash
+    /// Whether the word at `start..end` of `text` (a literal view), with its word hash
     /// `h`, is a known misspelling or may split into a short word and a word of a tolerant
     /// lexicon, and is no word of a lexicon or of the dictionary. Called for every word of a
     /// text: the first look (a filter, the shape of a split) is inline and rejects almost every

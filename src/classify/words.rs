@@ -5,7 +5,7 @@
 //! for a stem, inside the last word). So instead of running an Aho-Corasick automaton of some
 //! 200,000 strings over every byte — a cache miss per byte, and most of the classifier's time —
 //! the text is walked word by word, like a trie of words: each word is hashed eight bytes at a
-//! time while its end is found ([`hash_word`]), the hash of a run of words extends the hash of
+//! time while its end is found (`hash_word`), the hash of a run of words extends the hash of
 //! the run before it, and a run is followed only for as long as some pattern begins with it.
 //! Three small bit filters (the first words of patterns, whole patterns, the beginnings of
 //! longer ones) keep almost every word to one bit test; the few candidates are then compared
@@ -13,7 +13,7 @@
 //!
 //! Stems (`kill*` matching "killers") end inside a word, where no word hash is at hand: they
 //! are hashed byte by byte, but only from the words that begin like some stem (their first
-//! three bytes, in a [`ShortKeys`] set) — a few words in ten.
+//! three bytes, in a `ShortKeys` set) — a few words in ten.
 //!
 //! Patterns of scripts written without spaces (Han, Thai …) match inside words and stay in an
 //! automaton of their own.
@@ -154,8 +154,8 @@ impl WordIndex {
     /// Call `found(pattern, start, end)` for every pattern that starts at a word of `text`
     /// (a literal view) and ends at a word end, or inside a word for stems. The caller checks
     /// how the pattern ends against each of its terms. `each_word(hash, start, end)` sees
-    /// every word of the text with its hash ([`word_at`]), so that other look-ups of words
-    /// need not hash them again.
+    /// every word of the text with its hash (as `word_at` makes it), so that other look-ups
+    /// of words need not hash them again.
     pub fn find(
         &self,
         text: &str,
