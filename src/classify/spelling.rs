@@ -94,11 +94,14 @@ impl Suspects<'_> {
     /// lexicon, and is no word of a lexicon or of the dictionary. Called for every word of a
     /// text: the first look (a filter, the shape of a split) is inline and rejects almost every
     /// word; the (big) dictionary is asked only after the exact look-ups.
-    #[inline]
+    #[inline(always)]
     pub fn word(&self, h: u64, text: &str, start: usize, end: usize) -> bool {
-        let (bytes, len) = (&text.as_bytes()[start..end], end - start);
+        let len = end - start;
         len >= 4
-            && self.0.iter().any(|l| l.fix_filter.contains(h) || (len > 2 + SPLIT_MIN && l.may_split(bytes)))
+            && self
+                .0
+                .iter()
+                .any(|l| l.fix_filter.contains(h) || (len > 2 + SPLIT_MIN && l.may_split(&text.as_bytes()[start..end])))
             && self.confirm(h, &text[start..end])
     }
 
