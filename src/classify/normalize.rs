@@ -58,17 +58,12 @@ impl Normalized {
     /// Original byte range of the normalised range `start..end` (`end > start`, both on
     /// character boundaries).
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
-        (self.original_start(start), self.original_end(end - 1))
+        self.original_range_from(&mut self.segment_index(start), start, end)
     }
 
     /// Original byte offset where the character at normalised byte `pos` came from.
     pub fn original_start(&self, pos: usize) -> usize {
         self.map[self.segment_index(pos)].start_of(pos)
-    }
-
-    /// Original end of the character whose last byte is normalised byte `pos`.
-    fn original_end(&self, pos: usize) -> usize {
-        self.map[self.segment_index(pos)].end_of(pos)
     }
 
     /// Original offsets of the starts of the words, in order: one walk along the map.
@@ -96,7 +91,7 @@ impl Normalized {
     /// for an earlier position, or 0) moves forward to the segment of `pos`, so a walk costs
     /// one step per segment instead of a search per position.
     fn segment_from(&self, cursor: &mut usize, pos: usize) -> usize {
-        debug_assert!(self.map.get(*cursor).is_none_or(|s| s.at as usize <= pos) || *cursor == 0);
+        debug_assert!(self.map.get(*cursor).is_none_or(|s| s.at as usize <= pos), "the walk went back");
         while self.map.get(*cursor + 1).is_some_and(|s| s.at as usize <= pos) {
             *cursor += 1;
         }

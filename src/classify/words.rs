@@ -419,13 +419,23 @@ mod tests {
         out
     }
 
+    /// The (pattern, text) pairs found in `text`, in text order, with `patterns` indexed and
+    /// the ones marked in `stems` as stems.
+    fn found_in(patterns: &[&str], stems: &[bool], text: &str) -> Vec<(String, String)> {
+        let index = WordIndex::new(patterns.iter().map(|p| p.to_string()).collect(), stems);
+        find(&index, text).into_iter().map(|(p, s, e)| (p, text[s..e].to_string())).collect()
+    }
+
+    fn pairs(want: &[(&str, &str)]) -> Vec<(String, String)> {
+        want.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect()
+    }
+
     #[test]
     fn words_phrases_and_stems_are_found_at_word_starts() {
-        let patterns: Vec<String> =
-            ["burn", "burn them", "rats", "urn", "wipe out"].iter().map(|p| p.to_string()).collect();
-        let index = WordIndex::new(patterns, &[true, true, false, false, false]);
+        let patterns = ["burn", "burn them", "rats", "urn", "wipe out"];
         let text = "sunburn burn themselves burners are rats wipe outs wipe out";
-        let got: Vec<_> = find(&index, text).into_iter().map(|(p, s, e)| (p, &text[s..e])).collect();
+        let stems = [true, true, false, false, false];
+        let got = found_in(&patterns, &stems, text);
         // Nothing inside "sunburn"; the stems inside "themselves" and "burners"; "wipe out"
         // only where its last word ends.
         let want = [
@@ -435,7 +445,9 @@ mod tests {
             ("rats", "rats"),
             ("wipe out", "wipe out"),
         ];
-        assert_eq!(got.iter().map(|(p, t)| (p.as_str(), *t)).collect::<Vec<_>>(), want);
+        assert_eq!(got, pairs(&want));
+        // The last "wipe out", not the one in "wipe outs".
+        let index = WordIndex::new(patterns.iter().map(|p| p.to_string()).collect(), &stems);
         assert_eq!(find(&index, text)[4].1, 51);
     }
 
@@ -461,11 +473,8 @@ mod tests {
 
     #[test]
     fn long_words_phrases_and_stems_across_chunks_are_found() {
-        let patterns: Vec<String> =
-            ["exterminate", "exterminate the vermin", "war crim", "extermin"].iter().map(|p| p.to_string()).collect();
-        let index = WordIndex::new(patterns, &[false, false, true, true]);
+        let patterns = ["exterminate", "exterminate the vermin", "war crim", "extermin"];
         let text = "exterminate the vermin now war crimes exterminated";
-        let got: Vec<_> = find(&index, text).into_iter().map(|(p, s, e)| (p, &text[s..e])).collect();
         let want = [
             ("extermin", "extermin"),
             ("exterminate", "exterminate"),
@@ -473,11 +482,7 @@ mod tests {
             ("war crim", "war crim"),
             ("extermin", "extermin"),
         ];
-        let mut got = got;
-        got.sort_by_key(|(_, t)| t.len());
-        let mut want = want.map(|(p, t)| (p.to_string(), t)).to_vec();
-        want.sort_by_key(|(_, t)| t.len());
-        assert_eq!(got, want);
+        assert_eq!(found_in(&patterns, &[false, false, true, true], text), pairs(&want));
     }
 
     #[test]
