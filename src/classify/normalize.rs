@@ -273,7 +273,7 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
         // Plain ASCII (letters and separators), the bulk of most text, when only the literal
         // view is wanted.
         if regex.is_none() {
-            i = literal.put_plain_ascii(input, i);
+            i = literal.put_plain(input, i);
             if i == bytes.len() {
                 break;
             }
@@ -628,46 +628,121 @@ impl Writer {
         self.out.out.text[from..].make_ascii_lowercase();
     }
 
-    /// Write the plain ASCII of `input` from byte `at` on — letters lowercased, separators
-    /// as in [`Writer::put`] — and return where it stops: at the first byte the general path
-    /// must see (a digit, `@` or `$`, which may be leet, anything beyond ASCII, or a letter or
-    /// separator that a combining mark follows). The literal view only: the regex view keeps
-    /// punctuation.
-    fn put_plain_ascii(&mut self, input: &str, mut at: usize) -> usize {
+    /// Write the plain text of `input` from byte `at` on and return where it stops: at the
+    /// first character the general path must see. Plain is what most text of the spaced
+    /// scripts is made of, and what needs neither composition nor the Unicode tables: ASCII
+    /// letters (lowercased) and separators, the common typographic separators (quotes,
+    /// dashes, no-break space, Ethiopic punctuation), Latin-1 and Latin Extended-A letters,
+    /// Ethiopic syllables, and numbers that cannot be leet (see [`Writer::plain_number`]).
+    /// Anything a combining mark follows is left to the general path, which composes them.
+    /// The literal view only: the regex view keeps punctuation.
+    fn put_plain(&mut self, input: &str, mut at: usize) -> usize {
         let bytes = input.as_bytes();
-        // Whether a combining mark follows byte `i` (which then composes with it).
-        let mark_after =
-            |i: usize| bytes.get(i + 1).is_some_and(|n| !n.is_ascii()) && starts_with_mark(&input[i + 1..]);
         loop {
             // A run of separators: the first one is the pending space.
-            let separators = at;
-            while bytes.get(at).is_some_and(|&b| ASCII_SEPARATOR[b as usize]) {
-                at += 1;
+            let (separators, mut last) = (at, at);
+            while let Some(&b) = bytes.get(at) {
+                let len = if b < 0x80 {
+                    if !ASCII_SEPARATOR[b as usize] {
+                        break;
+                    }
+                    1
+                } else {
+                    let Some(len) = plain_separator(bytes, at) else { break };
+                    len
+                };
+                (last, at) = (at, at + len);
             }
-            if at > separators && mark_after(at - 1) {
-                at -= 1;
+            if at > separators && mark_at(input, at) {
+                at = last;
             }
             if at > separators && self.pending.is_none() && !self.out.out.text.is_empty() {
-                self.pending = Some((separators as u32, separators as u32 + 1));
-                self.pending_apostrophe = bytes[separators] == b'\'';
+                let len = plain_separator(bytes, separators).expect("a separator starts the run");
+                self.pending = Some((separators as u32, (separators + len) as u32));
+                // "'" or U+2019 (E2 80 99: the only plain separator of three bytes ending so).
+                self.pending_apostrophe = bytes[separators] == b'\'' || (len == 3 && bytes[separators + 2] == 0x99);
             }
-            // A run of letters, the last one left out if a mark follows it.
-            let mut end = at + ascii_letters(&bytes[at..]);
-            if end > at && mark_after(end - 1) {
-                end -= 1;
+            // Letters and numbers, a piece at a time.
+            let word = at;
+            while let Some(&b) = bytes.get(at) {
+                let end = match b {
+                    b'a'..=b'z' | b'A'..=b'Z' => {
+                        let mut end = at + ascii_letters(&bytes[at..]);
+                        if mark_at(input, end) {
+                            end -= 1;
+                        }
+                        self.put_piece(&bytes[at..end], at, true, end - at, |out, _| {
+                            push_lowercase(out, bytes, at, end)
+                        });
+                        end
+                    }
+                    b'0'..=b'9' => {
+                        let end = at + bytes[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+                        if !self.plain_number(input, at, end) {
+                            break;
+                        }
+                        self.put_piece(&bytes[at..end], at, false, end - at, |out, b| out.extend_from_slice(b));
+                        end
+                    }
+                    0xC3..=0xC5 => {
+                        let Some((lower, end)) = plain_latin(input, at) else { break };
+                        self.put_piece(&bytes[at..end], at, true, 1, |out, _| out.extend_from_slice(&lower));
+                        end
+                    }
+                    0xE1 => {
+                        let Some(end) = plain_ethiopic(input, at) else { break };
+                        self.put_piece(&bytes[at..end], at, true, (end - at) / 3, |out, b| out.extend_from_slice(b));
+                        end
+                    }
+                    _ => break,
+                };
+                if end == at {
+                    break;
+                }
+                at = end;
             }
-            if end == at {
+            if at == word {
                 return at;
             }
-            self.flush();
-            self.note_word(true, (end - at) as u32, at as u32);
-            self.out.map_next(end - at, (at as u32, end as u32));
-            // SAFETY: ASCII letters, lowercased, are ASCII: the text stays UTF-8.
-            let text = unsafe { self.out.out.text.as_mut_vec() };
-            // Setting the case bit lowercases an ASCII letter (and only letters are here).
-            text.extend(bytes[at..end].iter().map(|b| b | 0x20));
-            at = end;
         }
+    }
+
+    /// Write `piece` (`chars` word characters at byte `at` of the input, the first a letter
+    /// or not) as `write` makes it: the same number of bytes, so the map stays linear.
+    #[inline]
+    fn put_piece(
+        &mut self,
+        piece: &[u8],
+        at: usize,
+        letter: bool,
+        chars: usize,
+        write: impl FnOnce(&mut Vec<u8>, &[u8]),
+    ) {
+        if piece.is_empty() {
+            return;
+        }
+        self.flush();
+        // Only "none", "one" or "more" matters to the count of a token's characters.
+        self.note_word(letter, chars.min(2) as u32, at as u32);
+        self.out.map_next(piece.len(), (at as u32, (at + piece.len()) as u32));
+        // SAFETY: `write` puts whole UTF-8 characters (ASCII, or a letter's lowercase).
+        let text = unsafe { self.out.out.text.as_mut_vec() };
+        let before = text.len();
+        write(text, piece);
+        debug_assert_eq!(text.len() - before, piece.len());
+    }
+
+    /// Whether the ASCII digits `at..end` of `input` are a number the general path would
+    /// leave as it is: two digits or more (a leet digit stands alone between letters), or one
+    /// that starts a token and has no letter after it. Otherwise [`unleet`] decides.
+    fn plain_number(&self, input: &str, at: usize, end: usize) -> bool {
+        let bytes = input.as_bytes();
+        if mark_at(input, end) {
+            return false;
+        }
+        end - at >= 2
+            || (bytes.get(end).is_none_or(|b| b.is_ascii() && !b.is_ascii_alphanumeric() && *b != b'@' && *b != b'$')
+                && (self.pending.is_some() || self.out.out.text.is_empty()))
     }
 
     /// Write `letters` (found at byte `at` of the input) as they are: caseless letters that
@@ -723,6 +798,100 @@ fn ascii_letters(bytes: &[u8]) -> usize {
         n += 8;
     }
     n + bytes[n..].iter().take_while(|b| b.is_ascii_alphabetic()).count()
+}
+
+/// Append `bytes[at..end]` (ASCII letters) to `out`, lowercased, eight at a time: setting
+/// the case bit lowercases an ASCII letter. Chunks may read past `end` (not past `bytes`) and
+/// write past the new length (into reserved capacity), which the length then leaves out.
+#[inline]
+fn push_lowercase(out: &mut Vec<u8>, bytes: &[u8], at: usize, end: usize) {
+    const CASE: u64 = 0x2020_2020_2020_2020;
+    let len = end - at;
+    out.reserve(len + 8);
+    let old = out.len();
+    let spare = out.spare_capacity_mut();
+    let mut k = 0;
+    while k < len {
+        let Some(chunk) = bytes.get(at + k..at + k + 8) else {
+            // The text's last few bytes.
+            for (d, &b) in spare[k..len].iter_mut().zip(&bytes[at + k..end]) {
+                d.write(b | 0x20);
+            }
+            break;
+        };
+        let lower = (u64::from_le_bytes(chunk.try_into().expect("eight bytes")) | CASE).to_le_bytes();
+        for (d, b) in spare[k..k + 8].iter_mut().zip(lower) {
+            d.write(b);
+        }
+        k += 8;
+    }
+    // SAFETY: the `len` bytes after `old` were written above (lowercase ASCII letters).
+    unsafe { out.set_len(old + len) };
+}
+
+/// The length of the separator at byte `at` of `bytes`, if it is one that needs no
+/// composition: an ASCII separator, or a common typographic one (no-break space, guillemets,
+/// dashes, quotation marks, ellipsis, Ethiopic punctuation), all written as one space.
+#[inline]
+fn plain_separator(bytes: &[u8], at: usize) -> Option<usize> {
+    let b = *bytes.get(at)?;
+    if b < 0x80 {
+        return ASCII_SEPARATOR[b as usize].then_some(1);
+    }
+    match (b, bytes.get(at + 1).copied().unwrap_or(0), bytes.get(at + 2).copied().unwrap_or(0)) {
+        // U+00A0, U+00AB, U+00BB
+        (0xC2, 0xA0 | 0xAB | 0xBB, _) => Some(2),
+        // U+2010..=U+2015 dashes, U+2018..=U+201F quotation marks, U+2026, U+2039, U+203A
+        (0xE2, 0x80, 0x90..=0x95 | 0x98..=0x9F | 0xA6 | 0xB9 | 0xBA) => Some(3),
+        // U+1361..=U+1368 Ethiopic punctuation
+        (0xE1, 0x8D, 0xA1..=0xA8) => Some(3),
+        _ => None,
+    }
+}
+
+/// A letter of Latin-1 or Latin Extended-A at byte `at` that the general path would only
+/// lowercase (see [`common_letter`]): its lowercase, of the same length, and where it ends.
+/// `None` when it is not one, or a combining mark follows it.
+#[inline]
+fn plain_latin(input: &str, at: usize) -> Option<([u8; 2], usize)> {
+    let c = input.get(at..at + 2)?.chars().next()?;
+    if !common_letter(c) || c == 'İ' || mark_at(input, at + 2) {
+        return None;
+    }
+    let mut lower = c.to_lowercase();
+    let l = lower.next().filter(|l| l.len_utf8() == 2 && lower.next().is_none())?;
+    let mut out = [0; 2];
+    l.encode_utf8(&mut out);
+    Some((out, at + 2))
+}
+
+/// Where the run of Ethiopic syllables at byte `at` ends (caseless letters, copied as they
+/// are), its last one left out when a combining mark follows it; `None` when none is there.
+#[inline]
+fn plain_ethiopic(input: &str, at: usize) -> Option<usize> {
+    let bytes = input.as_bytes();
+    let syllable = |i: usize| {
+        bytes.get(i) == Some(&0xE1)
+            && matches!(
+                (bytes.get(i + 1), bytes.get(i + 2)),
+                (Some(0x88..=0x8C), Some(0x80..=0xBF)) | (Some(0x8D), Some(0x80..=0x9A))
+            )
+    };
+    let mut end = at;
+    while syllable(end) {
+        end += 3;
+    }
+    if end > at && mark_at(input, end) {
+        end -= 3;
+    }
+    (end > at).then_some(end)
+}
+
+/// Whether a combining mark starts at byte `at` of `input` (every mark is U+0300 or above,
+/// so a lower first byte answers at once).
+#[inline]
+fn mark_at(input: &str, at: usize) -> bool {
+    input.as_bytes().get(at).is_some_and(|&b| b >= 0xCC) && starts_with_mark(&input[at..])
 }
 
 /// Whether `rest` starts with a combining mark.
@@ -1048,8 +1217,14 @@ mod tests {
             "",
             "   ",
             "!?",
+            "« L'économie », dit-il — « ÉTÉ À PARIS » : 12 000 soldats, 3 morts; Œuvre ŸVES Ĳssel ı",
+            "“Quoted” ‘single’ it’s—dashes… and\u{a0}no-break, 5 people, 1994-2024, mp3 k1ll 7 a7",
+            "ኢትዮጵያ፡ የአማራ ክልል። ሰዎች፣ 2015 ዓ.ም ሀ ለ መ",
+            "e\u{301}te\u{301} É\u{301}—\u{301}x 1\u{301}2 ሀ\u{135d}",
+            "x 4 y, a 12 b, abc 5, abcd 5 efg, 3abc",
         ];
-        for text in texts {
+        let corpus = demo_feed_text();
+        for text in texts.into_iter().chain(corpus.iter().map(String::as_str)) {
             let fast = views(text, true, false);
             let general = views(text, true, true);
             assert_eq!(fast.literal.text, general.literal.text, "{text:?}");
@@ -1065,6 +1240,48 @@ mod tests {
             }
             assert_eq!(fast.folded.map(|f| f.text), general.folded.map(|f| f.text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn the_plain_path_writes_what_the_general_path_writes_on_news_in_many_languages() {
+        // Real text in many scripts, when ../shared/data is beside the checkout.
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+        let Ok(dirs) = std::fs::read_dir(data.join("masakhane-news/data")) else {
+            eprintln!("skipped: ../shared/data/masakhane-news is absent (the bundled texts above still ran)");
+            return;
+        };
+        let sentences =
+            std::fs::read_dir(data.join("lingua-testdata-sentences/language-testdata/sentences")).into_iter().flatten();
+        let mut files: Vec<_> = dirs.flatten().map(|d| d.path().join("dev.tsv")).collect();
+        files.extend(sentences.flatten().map(|e| e.path()));
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            for line in text.lines().take(300) {
+                let (fast, general) = (views(line, false, false), views(line, false, true));
+                assert_eq!(fast.literal.text, general.literal.text, "{}: {line:?}", file.display());
+                assert_eq!(fast.word_starts, general.word_starts, "{}: {line:?}", file.display());
+                for pos in (0..fast.literal.text.len()).filter(|&p| fast.literal.text.is_char_boundary(p)) {
+                    assert_eq!(
+                        fast.literal.original_start(pos),
+                        general.literal.original_start(pos),
+                        "{}: {line:?} at {pos}",
+                        file.display()
+                    );
+                }
+            }
+        }
+    }
+
+    /// The text of the bundled demo feeds (English, French, Swahili, Arabic), a paragraph
+    /// at a time: real news text for the path comparison above.
+    fn demo_feed_text() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/demo");
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("the demo feeds are bundled") {
+            let text = std::fs::read_to_string(entry.expect("a directory entry").path()).unwrap_or_default();
+            out.extend(text.split("\n\n").map(str::to_string));
+        }
+        out
     }
 
     #[test]
