@@ -418,41 +418,74 @@ pub fn trigger_words(source: &str) -> Option<Vec<(String, bool)>> {
 }
 
 /// Words one of which every match of `source` (a regex for the literal view, whose matches
-/// end at a word end) ends with, when its last part is a small word list after a space
-/// (`\b(are|is) (so |just )*(vile|a disgrace)\b`: `vile`, `disgrace`). A regex whose trigger
-/// words are common (`are`, `is`) then runs only in texts that also hold one of these.
+/// end at a word end) holds in its last part, when that part is a small word list after a
+/// space (`\b(are|is) (so |just )*(vile|a disgrace)\b`: `vile`, `disgrace`): the longest word
+/// of each item. A regex whose trigger words are common (`are`, `is`) then runs only in
+/// texts that also hold one of these.
 /// `None` when the end is open (`\w+ing`) or the list too long.
 pub fn guard_words(source: &str) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let hir = regex_syntax::Parser::new().parse(source).ok()?;
     let parts = match hir.kind() {
         HirKind::Concat(parts) => parts.clone(),
         _ => return None,
     };
-    let end = parts.iter().rposition(|p| !matches!(p.kind(), HirKind::Look(_)))?;
-    let before = Hir::concat(parts[..end].to_vec());
-    let last = &parts[end];
+    // Any part after the first (which the trigger words start) will do: the one whose
+    // shortest guard is longest, so "want to (kill|wipe out) us" is guarded by "kill" and
+    // "wipe", not by "us", which news writes in every other text (as "US" too).
+    let first = parts.iter().position(|p| !matches!(p.kind(), HirKind::Look(_)))?;
+    let mut best: Option<Vec<String>> = None;
+    for i in first + 1..parts.len() {
+        let Some(words) = part_guards(&parts[..i], &parts[i], &parts[i + 1..]) else { continue };
+        let shortest = |ws: &[String]| ws.iter().map(|w| w.chars().count()).min().unwrap_or(0);
+        if best.as_deref().is_none_or(|b| shortest(&words) >= shortest(b)) {
+            best = Some(words);
+        }
+    }
+    best
+}
+
+/// The guard words of `part` of a regex (see [`guard_words`]) between `before` and `after`:
+/// the longest whole word of each literal it may start with (the last of equals). `None` when
+/// it is no small list of words, or may be empty.
+fn part_guards(before: &[Hir], part: &Hir, after: &[Hir]) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    if matches!(part.kind(), HirKind::Look(_)) {
+        return None;
+    }
     let mut extractor = Extractor::new();
     extractor.kind(ExtractKind::Prefix).limit_total(MAX_TRIGGERS);
-    let words = extractor.extract(last);
-    // The last part starts a word when whatever comes before it ends with a space.
+    let words = extractor.extract(part);
+    // The part starts a word when whatever comes before it ends with a space.
     extractor.kind(ExtractKind::Suffix).limit_literal_len(8);
     let after_space = extractor
-        .extract(&before)
+        .extract(&Hir::concat(before.to_vec()))
         .literals()
         .is_some_and(|ls| !ls.is_empty() && ls.iter().all(|l| l.as_bytes().ends_with(b" ")));
+    // A word ends with the part when what follows starts with a space or is the match's end
+    // (whose word boundary the literal view's matches keep).
+    extractor.kind(ExtractKind::Prefix);
+    let word_ends = extractor.extract(&Hir::concat(after.to_vec())).literals().is_some_and(|ls| {
+        !ls.is_empty() && ls.iter().all(|l| l.as_bytes().starts_with(b" ") || (l.is_empty() && l.is_exact()))
+    });
     let mut out = Vec::new();
     for literal in words.literals()? {
         let text = std::str::from_utf8(literal.as_bytes()).ok()?;
-        if !literal.is_exact() || text.is_empty() || text.ends_with(' ') {
+        if !literal.is_exact() || text.trim().is_empty() {
             return None;
         }
-        let word = match text.rfind(' ') {
-            Some(space) => &text[space + 1..],
-            None if after_space => text,
-            None => return None,
-        };
-        if word.is_empty() || !word.chars().all(is_word) {
+        // Its whole words: the first one only if a space comes before the part, the last
+        // one only if the part ends there (a word may go on after a trailing letter).
+        let mut words: Vec<&str> = text.split(' ').collect();
+        if !after_space {
+            words.remove(0);
+        }
+        if !text.ends_with(' ') && !word_ends {
+            words.pop();
+        }
+        // The longest is the rarest in text as a rule: "get rid of" is guarded by "rid", not
+        // by "of", which nearly every text holds.
+        let word = words.into_iter().filter(|w| !w.is_empty()).max_by_key(|w| w.chars().count())?;
+        if !word.chars().all(is_word) {
             return None;
         }
         out.push(word.to_string());
@@ -635,13 +668,16 @@ mod tests {
     }
 
     #[test]
-    fn guard_words_end_every_match() {
+    fn guard_words_stand_in_every_match() {
         let guards = |source: &str| guard_words(&literal_view_regex(source).unwrap());
         assert_eq!(
             guards(r"\b(are|is) (so |just )*(vile|a disgrace|scum(bags)?)\b").unwrap(),
             ["disgrace", "scum", "scumbags", "vile"]
         );
-        assert_eq!(guards(r"\b(they|the \w+) (want|plan) to kill us\b").unwrap(), ["us"]);
+        assert_eq!(guards(r"\b(they|the \w+) (want|plan) to kill us\b").unwrap(), ["kill"]);
+        assert_eq!(guards(r"\b(they|the \w+) (want|plan) to (kill|wipe out) us\b").unwrap(), ["kill", "wipe"]);
+        assert_eq!(guards(r"\b(we|they) (kill|hunt)\w* them\b").unwrap(), ["them"], "a word that may go on");
+        assert_eq!(guards(r"\b(should|must) (get rid of|round up|kill)\b").unwrap(), ["kill", "rid", "round"]);
         assert_eq!(guards(r"\bwe will \w+ing\b"), None, "an open end");
         assert_eq!(guards(r"\bkill\w*(them|all)\b"), None, "no word starts the last part");
     }

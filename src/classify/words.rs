@@ -75,8 +75,9 @@ pub struct WordIndex {
     whole_filter: Filter,
     stem_filter: Filter,
     prefix_filter: Filter,
-    /// The patterns, as given to [`WordIndex::new`].
+    /// The patterns, as given to [`WordIndex::new`], and the first eight bytes of each.
     patterns: Vec<String>,
+    heads: Vec<u64>,
 }
 
 impl WordIndex {
@@ -137,6 +138,7 @@ impl WordIndex {
         };
         index.whole = Table::new(whole);
         index.stems = Table::new(stems);
+        index.heads = patterns.iter().map(|p| load(p.as_bytes(), 0)).collect();
         index.patterns = patterns;
         index
     }
@@ -231,11 +233,23 @@ impl WordIndex {
     fn report(&self, table: &Table, h: u64, bytes: &[u8], start: usize, found: &mut impl FnMut(usize, usize, usize)) {
         for &pi in table.get(h) {
             let p = self.patterns[pi as usize].as_bytes();
-            if bytes[start..].starts_with(p) {
+            if spelled_at(bytes, start, p, self.heads[pi as usize]) {
                 found(pi as usize, start, start + p.len());
             }
         }
     }
+}
+
+/// Whether `bytes` spells `pattern` from `start`; `head` is the pattern's first eight bytes
+/// ([`load`]). A pattern of up to eight bytes (most are) is compared as one masked word,
+/// without a call to `memcmp`.
+#[inline]
+fn spelled_at(bytes: &[u8], start: usize, pattern: &[u8], head: u64) -> bool {
+    if (1..=8).contains(&pattern.len()) && start + 8 <= bytes.len() {
+        let mask = u64::MAX >> (64 - 8 * pattern.len());
+        return (load(bytes, start) ^ head) & mask == 0;
+    }
+    bytes[start..].starts_with(pattern)
 }
 
 /// Starting value of both hashes.
