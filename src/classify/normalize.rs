@@ -159,12 +159,19 @@ impl Builder {
             }
             self.next_linear = span.1;
         } else {
-            let last = self.out.map.last();
-            if last.is_none_or(|l| (l.orig, l.end) != span) || self.next_linear != LINEAR {
-                self.out.map.push(Segment { at, orig: span.0, end: span.1 });
-            }
-            self.next_linear = LINEAR;
+            self.map_block(span);
         }
+    }
+
+    /// Note that the next bytes, however many, all come from the whole of `span`.
+    #[inline]
+    fn map_block(&mut self, span: (u32, u32)) {
+        let at = self.out.text.len() as u32;
+        let last = self.out.map.last();
+        if last.is_none_or(|l| (l.orig, l.end) != span) || self.next_linear != LINEAR {
+            self.out.map.push(Segment { at, orig: span.0, end: span.1 });
+        }
+        self.next_linear = LINEAR;
     }
 
     fn push(&mut self, c: char, span: (u32, u32)) {
@@ -196,10 +203,10 @@ impl Builder {
                 let orig = seg.start_of(at) as u32;
                 self.push_str(&from.text[at..seg_end], (orig, orig + (seg_end - at) as u32));
             } else {
-                // Each character of a block maps to the whole block.
-                for c in from.text[at..seg_end].chars() {
-                    self.push(c, (seg.orig, seg.end));
-                }
+                // Each character of a block maps to the whole block: what pushing them one by
+                // one with that span writes, in one go.
+                self.map_block((seg.orig, seg.end));
+                self.out.text.push_str(&from.text[at..seg_end]);
             }
             at = seg_end;
         }
