@@ -1169,7 +1169,7 @@ struct Builder {
     slow_regexes: Vec<SlowRegex>,
     /// Trigger words and what they start (see [`Classifier::triggers`]).
     triggers: FxHashMap<String, Vec<(usize, bool)>>,
-    /// Guard words and the triggered regexes one of whose matches must end with them (see
+    /// Guard words and the triggered regexes every match of which holds one of them (see
     /// [`Classifier::guards`]).
     guards: FxHashMap<String, Vec<usize>>,
     rules: Vec<CompiledRule>,
