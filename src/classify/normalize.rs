@@ -1210,9 +1210,8 @@ mod tests {
     }
 
     #[test]
-    fn the_plain_ascii_path_writes_what_the_general_path_writes() {
-        // Asking for the regex view sends every byte through the general path; the literal
-        // view must come out the same, offsets and word starts included.
+    fn the_plain_path_writes_what_the_general_path_writes() {
+        // Hand-picked texts, then the bundled demo feeds.
         let texts = [
             "Plain words, and punctuation!! Over   several    spaces.\n\tTabs too",
             "Cafe\u{301} au lait: e\u{301}te\u{301}, a \u{301}mark after a space",
@@ -1232,21 +1231,22 @@ mod tests {
         ];
         let corpus = demo_feed_text();
         for text in texts.into_iter().chain(corpus.iter().map(String::as_str)) {
-            let fast = views(text, true, false);
-            let general = views(text, true, true);
-            assert_eq!(fast.literal.text, general.literal.text, "{text:?}");
-            assert_eq!(fast.word_starts, general.word_starts, "{text:?}");
-            for pos in 0..fast.literal.text.len() {
-                if fast.literal.text.is_char_boundary(pos) {
-                    assert_eq!(
-                        fast.literal.original_start(pos),
-                        general.literal.original_start(pos),
-                        "{text:?} at {pos}"
-                    );
-                }
-            }
-            assert_eq!(fast.folded.map(|f| f.text), general.folded.map(|f| f.text), "{text:?}");
+            assert_paths_agree(text, "");
         }
+    }
+
+    /// Asking for the regex view sends every byte of `text` through the general path: the
+    /// literal view must come out as the plain path writes it, offsets, word starts and
+    /// folded view included. `source` names where the text came from.
+    fn assert_paths_agree(text: &str, source: &str) {
+        let (fast, general) = (views(text, true, false), views(text, true, true));
+        assert_eq!(fast.literal.text, general.literal.text, "{source} {text:?}");
+        assert_eq!(fast.word_starts, general.word_starts, "{source} {text:?}");
+        for pos in (0..fast.literal.text.len()).filter(|&p| fast.literal.text.is_char_boundary(p)) {
+            let (f, g) = (fast.literal.original_start(pos), general.literal.original_start(pos));
+            assert_eq!(f, g, "{source} {text:?} at {pos}");
+        }
+        assert_eq!(fast.folded.map(|f| f.text), general.folded.map(|f| f.text), "{source} {text:?}");
     }
 
     #[test]
@@ -1264,17 +1264,7 @@ mod tests {
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap_or_default();
             for line in text.lines().take(300) {
-                let (fast, general) = (views(line, false, false), views(line, false, true));
-                assert_eq!(fast.literal.text, general.literal.text, "{}: {line:?}", file.display());
-                assert_eq!(fast.word_starts, general.word_starts, "{}: {line:?}", file.display());
-                for pos in (0..fast.literal.text.len()).filter(|&p| fast.literal.text.is_char_boundary(p)) {
-                    assert_eq!(
-                        fast.literal.original_start(pos),
-                        general.literal.original_start(pos),
-                        "{}: {line:?} at {pos}",
-                        file.display()
-                    );
-                }
+                assert_paths_agree(line, &file.display().to_string());
             }
         }
     }
@@ -1297,13 +1287,7 @@ mod tests {
         for _ in 0..20_000 {
             let len = (next() % 24) as usize;
             let text: String = (0..len).map(|_| pool[(next() % pool.len() as u64) as usize]).collect();
-            let (fast, general) = (views(&text, true, false), views(&text, true, true));
-            assert_eq!(fast.literal.text, general.literal.text, "{text:?}");
-            assert_eq!(fast.word_starts, general.word_starts, "{text:?}");
-            for pos in (0..fast.literal.text.len()).filter(|&p| fast.literal.text.is_char_boundary(p)) {
-                assert_eq!(fast.literal.original_start(pos), general.literal.original_start(pos), "{text:?} at {pos}");
-            }
-            assert_eq!(fast.folded.map(|f| f.text), general.folded.map(|f| f.text), "{text:?}");
+            assert_paths_agree(&text, "random");
         }
     }
 
