@@ -418,11 +418,10 @@ pub fn trigger_words(source: &str) -> Option<Vec<(String, bool)>> {
 }
 
 /// Words one of which every match of `source` (a regex for the literal view, whose matches
-/// end at a word end) holds in its last part, when that part is a small word list after a
-/// space (`\b(are|is) (so |just )*(vile|a disgrace)\b`: `vile`, `disgrace`): the longest word
-/// of each item. A regex whose trigger words are common (`are`, `is`) then runs only in
-/// texts that also hold one of these.
-/// `None` when the end is open (`\w+ing`) or the list too long.
+/// end at a word end) holds, taken from a part after the first that is a small word list
+/// after a space (`\b(are|is) (so |just )*(vile|a disgrace)\b`: `vile`, `disgrace`; see
+/// [`part_guards`]). A regex whose trigger words are common (`are`, `is`) then runs only in
+/// texts that also hold one of these. `None` when no part is such a list.
 pub fn guard_words(source: &str) -> Option<Vec<String>> {
     let hir = regex_syntax::Parser::new().parse(source).ok()?;
     let parts = match hir.kind() {
@@ -433,10 +432,10 @@ pub fn guard_words(source: &str) -> Option<Vec<String>> {
     // shortest guard is longest, so "want to (kill|wipe out) us" is guarded by "kill" and
     // "wipe", not by "us", which news writes in every other text (as "US" too).
     let first = parts.iter().position(|p| !matches!(p.kind(), HirKind::Look(_)))?;
+    let shortest = |ws: &[String]| ws.iter().map(|w| w.chars().count()).min().unwrap_or(0);
     let mut best: Option<Vec<String>> = None;
     for i in first + 1..parts.len() {
         let Some(words) = part_guards(&parts[..i], &parts[i], &parts[i + 1..]) else { continue };
-        let shortest = |ws: &[String]| ws.iter().map(|w| w.chars().count()).min().unwrap_or(0);
         if best.as_deref().is_none_or(|b| shortest(&words) >= shortest(b)) {
             best = Some(words);
         }

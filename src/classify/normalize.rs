@@ -628,11 +628,7 @@ impl Writer {
 
     /// Write `letters` (ASCII letters found at byte `at` of the input), lowercased.
     fn put_ascii_letters(&mut self, letters: &str, at: usize) {
-        self.flush();
-        self.note_word(true, letters.len() as u32, at as u32);
-        let from = self.out.out.text.len();
-        self.out.push_str(letters, (at as u32, (at + letters.len()) as u32));
-        self.out.out.text[from..].make_ascii_lowercase();
+        self.put_piece(letters.as_bytes(), at, true, letters.len(), |out, b| out.extend(b.iter().map(|b| b | 0x20)));
     }
 
     /// Write the plain text of `input` from byte `at` on and return where it stops: at the
@@ -755,9 +751,9 @@ impl Writer {
     /// Write `letters` (found at byte `at` of the input) as they are: caseless letters that
     /// are their own NFKC form and have no diacritics to fold.
     fn put_verbatim(&mut self, letters: &str, at: usize) {
-        self.flush();
-        self.note_word(true, if letters.chars().nth(1).is_some() { 2 } else { 1 }, at as u32);
-        self.out.push_str(letters, (at as u32, (at + letters.len()) as u32));
+        self.put_piece(letters.as_bytes(), at, true, letters.chars().take(2).count(), |out, b| {
+            out.extend_from_slice(b)
+        });
     }
 
     #[inline]
