@@ -417,31 +417,42 @@ pub fn trigger_words(source: &str) -> Option<Vec<(String, bool)>> {
     (!out.is_empty()).then_some(out)
 }
 
-/// Words one of which every match of `source` (a regex for the literal view, whose matches
-/// end at a word end) holds, taken from a part after the first that is a small word list
-/// after a space (`\b(are|is) (so |just )*(vile|a disgrace)\b`: `vile`, `disgrace`; see
-/// [`part_guards`]). A regex whose trigger words are common (`are`, `is`) then runs only in
-/// texts that also hold one of these. `None` when no part is such a list.
-pub fn guard_words(source: &str) -> Option<Vec<String>> {
+/// The guard parts of `source` (a regex for the literal view, whose matches end at a word
+/// end): parts after the first that are small word lists after a space, each as the words one
+/// of which every match holds (`\b(are|is) (so |just )*(vile|a disgrace)\b`: `[vile,
+/// disgrace]`; see [`part_guards`]). A regex whose trigger words are common (`are`, `is`) then
+/// runs only in texts that hold a word of every part.
+///
+/// The part whose shortest word is longest is always a guard: "want to (kill|wipe out) us"
+/// is guarded by "kill" and "wipe", not by "us", which news writes in every other text (as
+/// "US" too). Other parts guard too when all their words are long enough to be rare in text
+/// (`(they|the \w+) (want|plan) to (kill|wipe out) us` needs "want" or "plan", and "kill" or
+/// "wipe"); a part of common words ("to", "us") would only send every text's "to" to the
+/// index. `None` when no part is a small word list.
+pub fn guard_words(source: &str) -> Option<Vec<Vec<String>>> {
     let hir = regex_syntax::Parser::new().parse(source).ok()?;
     let parts = match hir.kind() {
         HirKind::Concat(parts) => parts.clone(),
         _ => return None,
     };
-    // Any part after the first (which the trigger words start) will do: the one whose
-    // shortest guard is longest, so "want to (kill|wipe out) us" is guarded by "kill" and
-    // "wipe", not by "us", which news writes in every other text (as "US" too).
     let first = parts.iter().position(|p| !matches!(p.kind(), HirKind::Look(_)))?;
     let shortest = |ws: &[String]| ws.iter().map(|w| w.chars().count()).min().unwrap_or(0);
-    let mut best: Option<Vec<String>> = None;
-    for i in first + 1..parts.len() {
-        let Some(words) = part_guards(&parts[..i], &parts[i], &parts[i + 1..]) else { continue };
-        if best.as_deref().is_none_or(|b| shortest(&words) >= shortest(b)) {
-            best = Some(words);
-        }
-    }
-    best
+    let mut guards: Vec<Vec<String>> =
+        (first + 1..parts.len()).filter_map(|i| part_guards(&parts[..i], &parts[i], &parts[i + 1..])).collect();
+    // The best part: the later of equals.
+    let best = guards.iter().enumerate().max_by_key(|(_, g)| shortest(g)).map(|(i, _)| i)?;
+    let mut i = 0;
+    guards.retain(|g| {
+        i += 1;
+        i - 1 == best || shortest(g) >= MIN_EXTRA_GUARD
+    });
+    guards.sort();
+    guards.dedup();
+    Some(guards)
 }
+
+/// Fewest characters every word of a guard part other than the best must have.
+const MIN_EXTRA_GUARD: usize = 4;
 
 /// The guard words of `part` of a regex (see [`guard_words`]) between `before` and `after`:
 /// the longest whole word of each literal it may start with (the last of equals). `None` when
@@ -569,8 +580,9 @@ fn without_edge_boundaries(hir: &Hir, at_start: bool, at_end: bool, lead: &Hir) 
 pub struct RegexPlan {
     pub literal_view: Option<String>,
     pub triggered: Option<(Vec<(String, bool)>, String)>,
-    /// With trigger words, the words one of which every match ends with (see [`guard_words`]).
-    pub guards: Option<Vec<String>>,
+    /// With trigger words, lists of words every match holds one word of each (see
+    /// [`guard_words`]).
+    pub guards: Option<Vec<Vec<String>>>,
     /// Without trigger words, on the literal view of a spaced script: the [`spaced_form`]
     /// searched in every text of its language that its `RegexSet` lets through.
     pub spaced: Option<String>,
@@ -671,12 +683,21 @@ mod tests {
         let guards = |source: &str| guard_words(&literal_view_regex(source).unwrap());
         assert_eq!(
             guards(r"\b(are|is) (so |just )*(vile|a disgrace|scum(bags)?)\b").unwrap(),
-            ["disgrace", "scum", "scumbags", "vile"]
+            [["disgrace", "scum", "scumbags", "vile"]]
         );
-        assert_eq!(guards(r"\b(they|the \w+) (want|plan) to kill us\b").unwrap(), ["kill"]);
-        assert_eq!(guards(r"\b(they|the \w+) (want|plan) to (kill|wipe out) us\b").unwrap(), ["kill", "wipe"]);
-        assert_eq!(guards(r"\b(we|they) (kill|hunt)\w* them\b").unwrap(), ["them"], "a word that may go on");
-        assert_eq!(guards(r"\b(should|must) (get rid of|round up|kill)\b").unwrap(), ["kill", "rid", "round"]);
+        // Every part of long words guards; the best part guards even when its words are short.
+        assert_eq!(guards(r"\b(they|the \w+) (want|plan) to kill us\b").unwrap(), [vec!["kill"], vec!["plan", "want"]]);
+        assert_eq!(
+            guards(r"\b(they|the \w+) (want|plan) to (kill|wipe out) us\b").unwrap(),
+            [["kill", "wipe"], ["plan", "want"]]
+        );
+        assert_eq!(guards(r"\b(we|they) (kill|hunt)\w* them\b").unwrap(), [["them"]], "a word that may go on");
+        assert_eq!(guards(r"\b(should|must) (get rid of|round up|kill)\b").unwrap(), [["kill", "rid", "round"]]);
+        assert_eq!(
+            guards(r"\bwipe \w+ off the (face of the earth|map)\b").unwrap(),
+            [["earth", "map"]],
+            "later of equals"
+        );
         assert_eq!(guards(r"\bwe will \w+ing\b"), None, "an open end");
         assert_eq!(guards(r"\bkill\w*(them|all)\b"), None, "no word starts the last part");
     }

@@ -234,9 +234,10 @@ struct RegexTerm {
     /// Else, when it runs on the literal view of a spaced script, the form searched in the
     /// texts its `RegexSet` lets through (see [`expand::spaced_form`]).
     spaced: Option<LazyRegex>,
-    /// Whether it runs at its trigger words only in texts that hold one of its guard words
-    /// (see [`expand::guard_words`]): its trigger words are often common ones ("are", "we").
-    guarded: bool,
+    /// Its guard parts (see [`expand::guard_words`]), as a range of [`Classifier::guards`]'
+    /// part ids: it runs at its trigger words only in texts that hold a word of each, for its
+    /// trigger words are often common ones ("are", "we"). Empty when it has none.
+    guard_parts: std::ops::Range<u32>,
     /// Whether it runs on the literal view, rewritten for it (see
     /// [`expand::literal_view_regex`]); else on the regex view, which keeps symbols.
     literal_view: bool,
@@ -272,9 +273,11 @@ pub struct Classifier {
     /// Trigger words, indexed in `words` after the literal patterns (see [`RegexTerm`]): for
     /// each, the regexes it starts and whether as the start of a word, not all of it.
     triggers: Vec<Vec<(usize, bool)>>,
-    /// Guard words, indexed in `words` after the trigger words: for each, the triggered
-    /// regexes that may match only in a text holding it or another of theirs.
+    /// Guard words, indexed in `words` after the trigger words: for each, the guard parts
+    /// (see [`RegexTerm::guard_parts`]) it stands for.
     guards: Vec<Vec<usize>>,
+    /// How many guard parts all regexes have.
+    guard_parts: usize,
     rules: Vec<CompiledRule>,
     levels: Levels,
     /// One-typo corrections of the literal view, for lexicons with `typos = true`.
@@ -456,7 +459,7 @@ impl Classifier {
             word_starts = None;
             found = self.find_literal(&norm, lang, |_, _, _| {});
         }
-        let LiteralFinds { mut hits, mut triggered, mut armed } = found;
+        let LiteralFinds { mut hits, mut triggered, armed } = found;
         if want_folded {
             // No folded view means folding changed nothing: the literal view stands for it.
             let folded = views.folded.as_ref().unwrap_or(&norm);
@@ -473,9 +476,8 @@ impl Classifier {
                 self.literal_hit(pi, &norm, m.start(), m.end(), lang, &mut hits);
             }
         }
-        armed.sort_unstable();
-        armed.dedup();
-        triggered.retain(|&(ri, _)| !self.regexes[ri].guarded || armed.binary_search(&ri).is_ok());
+        let seen = |part: u32| armed[part as usize / 64] & (1 << (part % 64)) != 0;
+        triggered.retain(|&(ri, _)| self.regexes[ri].guard_parts.clone().all(seen));
         self.run_triggered(&norm, triggered, &mut hits);
         for g in regex_sets() {
             let Some(view) = (if g.literal_view { Some(&norm) } else { views.regex.as_ref() }) else { continue };
@@ -521,8 +523,11 @@ impl Classifier {
         lang: Option<&str>,
         each_word: impl FnMut(u64, usize, usize),
     ) -> LiteralFinds {
-        let mut out =
-            LiteralFinds { hits: Vec::with_capacity(32), triggered: Vec::with_capacity(64), armed: Vec::new() };
+        let mut out = LiteralFinds {
+            hits: Vec::with_capacity(32),
+            triggered: Vec::with_capacity(64),
+            armed: vec![0; self.guard_parts.div_ceil(64)],
+        };
         // Every pattern that starts at a word, overlaps included: a longer term that fails its
         // language or word-boundary check must not hide a shorter one at the same place
         // ("kill them" in "kill themselves").
@@ -537,7 +542,9 @@ impl Classifier {
                 // Common guard words ("us", "out") stand many times in a text: arm once.
                 if !armed_by.contains(&g) && word_match(&norm.text, start, end, false, true).is_some() {
                     armed_by.push(g);
-                    out.armed.extend_from_slice(&self.guards[g]);
+                    for &part in &self.guards[g] {
+                        out.armed[part / 64] |= 1 << (part % 64);
+                    }
                 }
                 return;
             }
@@ -929,8 +936,8 @@ struct LiteralFinds {
     hits: Vec<Hit>,
     /// Regexes whose trigger words stand here, as (regex, offset).
     triggered: Vec<(usize, usize)>,
-    /// Guarded regexes whose guard words the text holds.
-    armed: Vec<usize>,
+    /// The guard parts a word of which the text holds, as bits.
+    armed: Vec<u64>,
 }
 
 /// Context cues found in one text, by sentence.
@@ -1145,8 +1152,8 @@ struct SlowRegex {
     anchored: Option<String>,
     /// The form searched in whole texts, if it has one (see [`RegexTerm::spaced`]).
     spaced: Option<String>,
-    /// Whether it has guard words (see [`RegexTerm::guarded`]).
-    guarded: bool,
+    /// Its guard parts (see [`RegexTerm::guard_parts`]).
+    guard_parts: std::ops::Range<u32>,
     term: usize,
     /// Where the term was written.
     origin: Origin,
@@ -1169,9 +1176,10 @@ struct Builder {
     slow_regexes: Vec<SlowRegex>,
     /// Trigger words and what they start (see [`Classifier::triggers`]).
     triggers: FxHashMap<String, Vec<(usize, bool)>>,
-    /// Guard words and the triggered regexes every match of which holds one of them (see
-    /// [`Classifier::guards`]).
+    /// Guard words and the guard parts they stand for (see [`Classifier::guards`]).
     guards: FxHashMap<String, Vec<usize>>,
+    /// The regex of each guard part.
+    part_regex: Vec<usize>,
     rules: Vec<CompiledRule>,
     errors: Vec<FileError>,
 }
@@ -1238,16 +1246,20 @@ impl Builder {
                         }
                         anchored
                     });
-                    let guarded = plan.guards.is_some();
-                    for word in plan.guards.into_iter().flatten() {
-                        self.guards.entry(word).or_default().push(ri);
+                    let first_part = self.part_regex.len() as u32;
+                    for words in plan.guards.into_iter().flatten() {
+                        for word in words {
+                            self.guards.entry(word).or_default().push(self.part_regex.len());
+                        }
+                        self.part_regex.push(ri);
                     }
+                    let guard_parts = first_part..self.part_regex.len() as u32;
                     self.slow_regexes.push(SlowRegex {
                         source: source.clone(),
                         literal_view: plan.literal_view,
                         anchored,
                         spaced: plan.spaced,
-                        guarded,
+                        guard_parts,
                         term: ti,
                         origin: origin.clone(),
                     });
@@ -1293,7 +1305,7 @@ impl Builder {
         // Loading a lexicon compiled each regex once to check it (size, empty match); here a
         // parse suffices to name the file and line of a bad one in a set built otherwise.
         let mut regexes = Vec::with_capacity(self.slow_regexes.len());
-        for SlowRegex { source, literal_view, anchored, spaced, guarded, term, origin } in
+        for SlowRegex { source, literal_view, anchored, spaced, guard_parts, term, origin } in
             std::mem::take(&mut self.slow_regexes)
         {
             match regex_syntax::Parser::new().parse(&source) {
@@ -1301,7 +1313,7 @@ impl Builder {
                     literal_view: literal_view.is_some(),
                     anchored: anchored.map(LazyRegex::new),
                     spaced: spaced.map(LazyRegex::new),
-                    guarded,
+                    guard_parts,
                     regex: LazyRegex::new(literal_view.unwrap_or(source)),
                     term,
                 }),
@@ -1348,13 +1360,14 @@ impl Builder {
         }
         let guards: Vec<Vec<usize>> = guards.into_iter().map(|(_, regexes)| regexes).collect();
         // Per language, the patterns of the lexicons that count in its text.
-        let (lexicons, terms, literal_terms) = (&self.lexicons, &self.terms, &self.literal_terms);
+        let (lexicons, terms, literal_terms, part_regex) =
+            (&self.lexicons, &self.terms, &self.literal_terms, &self.part_regex);
         let lexicons_of = |id: usize| -> Vec<usize> {
             match id.checked_sub(literal_terms.len()) {
                 None => literal_terms[id].iter().map(|&ti| terms[ti].lexicon).collect(),
                 Some(k) => match k.checked_sub(triggers.len()) {
                     None => triggers[k].iter().map(|&(ri, _)| terms[regexes[ri].term].lexicon).collect(),
-                    Some(g) => guards[g].iter().map(|&ri| terms[regexes[ri].term].lexicon).collect(),
+                    Some(g) => guards[g].iter().map(|&part| terms[regexes[part_regex[part]].term].lexicon).collect(),
                 },
             }
         };
@@ -1412,6 +1425,7 @@ impl Builder {
             regexes,
             triggers,
             guards,
+            guard_parts: self.part_regex.len(),
             rules: self.rules,
             levels,
             speller: self.speller,
