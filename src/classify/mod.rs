@@ -476,7 +476,7 @@ impl Classifier {
                 self.literal_hit(pi, &norm, m.start(), m.end(), lang, &mut hits);
             }
         }
-        let seen = |part: u32| armed[part as usize / 64] & (1 << (part % 64)) != 0;
+        let seen = |part: u32| armed.get(part as usize / 64).is_some_and(|bits| bits & (1 << (part % 64)) != 0);
         triggered.retain(|&(ri, _)| self.regexes[ri].guard_parts.clone().all(seen));
         self.run_triggered(&norm, triggered, &mut hits);
         for g in regex_sets() {
@@ -523,11 +523,8 @@ impl Classifier {
         lang: Option<&str>,
         each_word: impl FnMut(u64, usize, usize),
     ) -> LiteralFinds {
-        let mut out = LiteralFinds {
-            hits: Vec::with_capacity(32),
-            triggered: Vec::with_capacity(64),
-            armed: vec![0; self.guard_parts.div_ceil(64)],
-        };
+        let mut out =
+            LiteralFinds { hits: Vec::with_capacity(32), triggered: Vec::with_capacity(64), armed: Vec::new() };
         // Every pattern that starts at a word, overlaps included: a longer term that fails its
         // language or word-boundary check must not hide a shorter one at the same place
         // ("kill them" in "kill themselves").
@@ -542,6 +539,8 @@ impl Classifier {
                 // Common guard words ("us", "out") stand many times in a text: arm once.
                 if !armed_by.contains(&g) && word_match(&norm.text, start, end, false, true).is_some() {
                     armed_by.push(g);
+                    // Most texts hold no guard word: the bits are made for the first.
+                    out.armed.resize(self.guard_parts.div_ceil(64), 0);
                     for &part in &self.guards[g] {
                         out.armed[part / 64] |= 1 << (part % 64);
                     }
@@ -936,7 +935,7 @@ struct LiteralFinds {
     hits: Vec<Hit>,
     /// Regexes whose trigger words stand here, as (regex, offset).
     triggered: Vec<(usize, usize)>,
-    /// The guard parts a word of which the text holds, as bits.
+    /// The guard parts a word of which the text holds, as bits (none when empty).
     armed: Vec<u64>,
 }
 
