@@ -437,15 +437,16 @@ pub fn guard_words(source: &str) -> Option<Vec<Vec<String>>> {
     };
     let first = parts.iter().position(|p| !matches!(p.kind(), HirKind::Look(_)))?;
     let shortest = |ws: &[String]| ws.iter().map(|w| w.chars().count()).min().unwrap_or(0);
-    let mut guards: Vec<Vec<String>> =
+    let parts: Vec<Vec<String>> =
         (first + 1..parts.len()).filter_map(|i| part_guards(&parts[..i], &parts[i], &parts[i + 1..])).collect();
     // The best part: the later of equals.
-    let best = guards.iter().enumerate().max_by_key(|(_, g)| shortest(g)).map(|(i, _)| i)?;
-    let mut i = 0;
-    guards.retain(|g| {
-        i += 1;
-        i - 1 == best || shortest(g) >= MIN_EXTRA_GUARD
-    });
+    let best = parts.iter().enumerate().max_by_key(|(_, g)| shortest(g)).map(|(i, _)| i)?;
+    let mut guards: Vec<Vec<String>> = parts
+        .into_iter()
+        .enumerate()
+        .filter(|(i, g)| *i == best || shortest(g) >= MIN_EXTRA_GUARD)
+        .map(|(_, g)| g)
+        .collect();
     guards.sort();
     guards.dedup();
     Some(guards)

@@ -234,9 +234,10 @@ struct RegexTerm {
     /// Else, when it runs on the literal view of a spaced script, the form searched in the
     /// texts its `RegexSet` lets through (see [`expand::spaced_form`]).
     spaced: Option<LazyRegex>,
-    /// Its guard parts (see [`expand::guard_words`]), as a range of [`Classifier::guards`]'
-    /// part ids: it runs at its trigger words only in texts that hold a word of each, for its
-    /// trigger words are often common ones ("are", "we"). Empty when it has none.
+    /// Its guard parts (see [`expand::guard_words`]), as a range of part ids, which
+    /// [`Classifier::guards`] maps words to: it runs at its trigger words only in texts that
+    /// hold a word of each, for its trigger words are often common ones ("are", "we"). Empty
+    /// when it has none.
     guard_parts: std::ops::Range<u32>,
     /// Whether it runs on the literal view, rewritten for it (see
     /// [`expand::literal_view_regex`]); else on the regex view, which keeps symbols.

@@ -713,8 +713,9 @@ impl Writer {
     /// Write the clean eight-byte blocks of `input` from byte `at` on, right after a piece of
     /// ASCII letters, and return where they stop. A clean block is what most of a news text
     /// in a Latin script is made of: ASCII letters and single spaces, ending with a letter,
-    /// where every word that ends inside the block has two letters or more (a one-letter word
-    /// may be a letter spaced out: see [`Writer::end_token`]) and no combining mark follows.
+    /// where every word that starts and ends inside the block has two letters or more (a
+    /// one-letter word may be a letter spaced out: see [`Writer::end_token`]), and no
+    /// combining mark follows.
     /// Its view is its bytes with the case bit set (which leaves a space a space), its map
     /// goes on linearly, and its spaces start words: one step for eight bytes, where the piece
     /// by piece path takes several per word.
@@ -746,9 +747,8 @@ impl Writer {
             }
             let base = self.out.out.text.len();
             if spaces != 0 {
-                // The words ending here have two letters or more, and no run of one-letter
-                // words is going on: what `end_token` would do.
-                self.token_words = 0;
+                // The words that end here need no `end_token`: none has one letter after
+                // another that had one, and no run of one-letter words is going on.
                 let mut rest = spaces;
                 while rest != 0 {
                     let i = (rest.trailing_zeros() / 8) as usize;
@@ -763,7 +763,6 @@ impl Writer {
                 self.token_words = 2;
             }
             self.out.map_next(8, (at as u32, at as u32 + 8));
-            self.out.out.text.reserve(8);
             // SAFETY: ASCII letters and spaces, lowercased.
             unsafe { self.out.out.text.as_mut_vec() }.extend_from_slice(&(v | (0x20 * ONES)).to_le_bytes());
             at += 8;
