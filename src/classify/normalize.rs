@@ -729,9 +729,8 @@ impl Writer {
         }
         while let Some(chunk) = bytes.get(at..at + 8) {
             let v = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-            // High bit of each letter (as in `ascii_letters`) and of each space.
-            let x = (v | (0x20 * ONES)) & (0x7f * ONES);
-            let letters = (x + 0x1f * ONES) & !(x + 0x05 * ONES) & !v & HIGH;
+            // The high bit of each letter and of each space.
+            let letters = letter_bits(v);
             let s = v ^ (0x20 * ONES);
             let spaces = !((s & (0x7f * ONES)) + 0x7f * ONES) & !s & HIGH;
             // Spaces one or two bytes apart would end an empty or a one-letter word. The word
@@ -850,17 +849,23 @@ fn ascii_letters(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     let mut n = 0;
     while let Some(chunk) = bytes.get(n..n + 8) {
-        let v = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        // With the case bit set, a byte below 0x80 is a letter when it is in 0x61..=0x7a: the
-        // sums below set a byte's high bit at 0x61 and at 0x7b, and carry into no neighbour.
-        let x = (v | (0x20 * ONES)) & (0x7f * ONES);
-        let letters = (x + 0x1f * ONES) & !(x + 0x05 * ONES) & !v & (0x80 * ONES);
+        let letters = letter_bits(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
         if letters != 0x80 * ONES {
             return n + ((!letters & (0x80 * ONES)).trailing_zeros() / 8) as usize;
         }
         n += 8;
     }
     n + bytes[n..].iter().take_while(|b| b.is_ascii_alphabetic()).count()
+}
+
+/// The high bit of each byte of `v` (eight bytes, little-endian) that is an ASCII letter.
+#[inline]
+fn letter_bits(v: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // With the case bit set, a byte below 0x80 is a letter when it is in 0x61..=0x7a: the
+    // sums below set a byte's high bit at 0x61 and at 0x7b, and carry into no neighbour.
+    let x = (v | (0x20 * ONES)) & (0x7f * ONES);
+    (x + 0x1f * ONES) & !(x + 0x05 * ONES) & !v & (0x80 * ONES)
 }
 
 /// Append `bytes[at..end]` (ASCII letters) to `out`, lowercased, eight at a time: setting
