@@ -460,7 +460,7 @@ impl Classifier {
             word_starts = None;
             found = self.find_literal(&norm, lang, |_, _, _| {});
         }
-        let LiteralFinds { mut hits, mut triggered, armed } = found;
+        let LiteralFinds { mut hits, triggers, armed } = found;
         if want_folded {
             // No folded view means folding changed nothing: the literal view stands for it.
             let folded = views.folded.as_ref().unwrap_or(&norm);
@@ -477,8 +477,7 @@ impl Classifier {
                 self.literal_hit(pi, &norm, m.start(), m.end(), lang, &mut hits);
             }
         }
-        let seen = |part: u32| armed.get(part as usize / 64).is_some_and(|bits| bits & (1 << (part % 64)) != 0);
-        triggered.retain(|&(ri, _)| self.regexes[ri].guard_parts.clone().all(seen));
+        let triggered = self.triggered(&norm, &triggers, &armed, lang);
         self.run_triggered(&norm, triggered, &mut hits);
         for g in regex_sets() {
             let Some(view) = (if g.literal_view { Some(&norm) } else { views.regex.as_ref() }) else { continue };
@@ -525,7 +524,7 @@ impl Classifier {
         each_word: impl FnMut(u64, usize, usize),
     ) -> LiteralFinds {
         let mut out =
-            LiteralFinds { hits: Vec::with_capacity(32), triggered: Vec::with_capacity(64), armed: Vec::new() };
+            LiteralFinds { hits: Vec::with_capacity(32), triggers: Vec::with_capacity(64), armed: Vec::new() };
         // Every pattern that starts at a word, overlaps included: a longer term that fails its
         // language or word-boundary check must not hide a shorter one at the same place
         // ("kill them" in "kill themselves").
@@ -548,16 +547,40 @@ impl Classifier {
                 }
                 return;
             }
-            for &(ri, stem) in &self.triggers[k] {
-                if self.applies(self.terms[self.regexes[ri].term].lexicon, lang)
-                    && word_match(&norm.text, start, end, stem, true).is_some()
-                {
-                    out.triggered.push((ri, start));
-                }
-            }
+            // Which of its regexes the trigger word calls for is settled after the walk, when
+            // the guard words of the whole text are known: common trigger words ("the", "is")
+            // stand hundreds of times in a text whose regexes are rarely armed.
+            out.triggers.push((k as u32, start as u32, end as u32));
         };
         words.index.find(&norm.text, found, each_word);
         out
+    }
+
+    /// The regexes that the trigger words found in `norm` call for, as (regex, offset) pairs:
+    /// those of the text's language whose guard parts are all `armed` and whose trigger word
+    /// stands whole (or begins a word, for a stem).
+    fn triggered(
+        &self,
+        norm: &Normalized,
+        triggers: &[(u32, u32, u32)],
+        armed: &[u64],
+        lang: Option<&str>,
+    ) -> Vec<(usize, usize)> {
+        let seen = |part: u32| armed.get(part as usize / 64).is_some_and(|bits| bits & (1 << (part % 64)) != 0);
+        let mut triggered = Vec::new();
+        for &(k, start, end) in triggers {
+            let (start, end) = (start as usize, end as usize);
+            for &(ri, stem) in &self.triggers[k as usize] {
+                let r = &self.regexes[ri];
+                if r.guard_parts.clone().all(seen)
+                    && self.applies(self.terms[r.term].lexicon, lang)
+                    && word_match(&norm.text, start, end, stem, true).is_some()
+                {
+                    triggered.push((ri, start));
+                }
+            }
+        }
+        triggered
     }
 
     /// Run each triggered regex anchored where its trigger words stand (`(regex, offset)`
@@ -934,8 +957,8 @@ impl Classifier {
 struct LiteralFinds {
     /// Hits of literal patterns.
     hits: Vec<Hit>,
-    /// Regexes whose trigger words stand here, as (regex, offset).
-    triggered: Vec<(usize, usize)>,
+    /// Trigger words found, as (trigger, start, end) in the view.
+    triggers: Vec<(u32, u32, u32)>,
     /// The guard parts a word of which the text holds, as bits (none when empty).
     armed: Vec<u64>,
 }
