@@ -18,32 +18,85 @@
 //! Patterns of scripts written without spaces (Han, Thai …) match inside words and stay in an
 //! automaton of their own.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// Patterns by hash: each hash maps to a range of `ids`.
+/// Patterns by hash, in one open-addressed array (linear probing): a look-up reads a slot,
+/// then the entries of its patterns, which carry what the comparison with the text needs
+/// first. Half the words of a news text reach this table (cues, trigger words), so it is
+/// laid out for few cache lines per look-up.
 #[derive(Debug, Default)]
 struct Table {
-    ranges: HashMap<u64, (u32, u32), BuildHasherDefault<Prehashed>>,
-    ids: Vec<u32>,
+    /// A power of two of slots, at most three quarters full.
+    slots: Vec<Slot>,
+    /// 64 minus log2 of `slots.len()`.
+    shift: u32,
+    /// The patterns of each slot, one range per slot.
+    entries: Vec<Entry>,
+}
+
+/// One hash and its range of [`Table::entries`]; `end == 0` marks an empty slot.
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    hash: u64,
+    start: u32,
+    end: u32,
+}
+
+/// One pattern filed under a hash: its id, its length and its first eight bytes ([`load`]).
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    pattern: u32,
+    len: u32,
+    head: u64,
 }
 
 impl Table {
-    /// Build from (hash, pattern) pairs.
-    fn new(mut pairs: Vec<(u64, u32)>) -> Self {
+    /// Build from (hash, pattern) pairs; `patterns` gives their text.
+    fn new(mut pairs: Vec<(u64, u32)>, patterns: &[String]) -> Self {
         pairs.sort_unstable();
-        let mut table = Table { ranges: HashMap::default(), ids: Vec::with_capacity(pairs.len()) };
-        table.ranges.reserve(pairs.len());
+        let keys = pairs.chunk_by(|a, b| a.0 == b.0).count();
+        let len = (keys * 4 / 3 + 1).max(8).next_power_of_two();
+        let mut table =
+            Table { slots: vec![Slot::default(); len], shift: 64 - len.trailing_zeros(), entries: Vec::new() };
+        table.entries.reserve(pairs.len());
         for chunk in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let start = table.ids.len() as u32;
-            table.ids.extend(chunk.iter().map(|&(_, id)| id));
-            table.ranges.insert(chunk[0].0, (start, table.ids.len() as u32));
+            let start = table.entries.len() as u32;
+            table.entries.extend(chunk.iter().map(|&(_, id)| {
+                let p = patterns[id as usize].as_bytes();
+                Entry { pattern: id, len: p.len() as u32, head: load(p, 0) }
+            }));
+            let mut i = table.home(chunk[0].0);
+            while table.slots[i].end != 0 {
+                i = (i + 1) & (len - 1);
+            }
+            table.slots[i] = Slot { hash: chunk[0].0, start, end: table.entries.len() as u32 };
         }
         table
     }
 
-    fn get(&self, h: u64) -> &[u32] {
-        self.ranges.get(&h).map_or(&[], |&(s, e)| &self.ids[s as usize..e as usize])
+    /// The slot where the probe for `h` starts.
+    #[inline]
+    fn home(&self, h: u64) -> usize {
+        // Not the filters' multiplier: the table's slots and the filters' words stay apart.
+        (h.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> self.shift) as usize
+    }
+
+    /// The patterns filed under `h`.
+    #[inline]
+    fn get(&self, h: u64) -> &[Entry] {
+        if self.slots.is_empty() {
+            return &[];
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(h);
+        loop {
+            let slot = self.slots[i];
+            if slot.end == 0 {
+                return &[];
+            }
+            if slot.hash == h {
+                return &self.entries[slot.start as usize..slot.end as usize];
+            }
+            i = (i + 1) & mask;
+        }
     }
 }
 
@@ -75,9 +128,8 @@ pub struct WordIndex {
     whole_filter: Filter,
     stem_filter: Filter,
     prefix_filter: Filter,
-    /// The patterns, as given to [`WordIndex::new`], and the first eight bytes of each.
+    /// The patterns, as given to [`WordIndex::new`].
     patterns: Vec<String>,
-    heads: Vec<u64>,
 }
 
 impl WordIndex {
@@ -136,9 +188,8 @@ impl WordIndex {
             stem_lengths,
             ..Default::default()
         };
-        index.whole = Table::new(whole);
-        index.stems = Table::new(stems);
-        index.heads = patterns.iter().map(|p| load(p.as_bytes(), 0)).collect();
+        index.whole = Table::new(whole, &patterns);
+        index.stems = Table::new(stems, &patterns);
         index.patterns = patterns;
         index
     }
@@ -231,25 +282,25 @@ impl WordIndex {
 
     /// Report the patterns filed under `h` that the text spells from `start`.
     fn report(&self, table: &Table, h: u64, bytes: &[u8], start: usize, found: &mut impl FnMut(usize, usize, usize)) {
-        for &pi in table.get(h) {
-            let p = self.patterns[pi as usize].as_bytes();
-            if spelled_at(bytes, start, p, self.heads[pi as usize]) {
-                found(pi as usize, start, start + p.len());
+        for e in table.get(h) {
+            if self.spelled_at(bytes, start, e) {
+                found(e.pattern as usize, start, start + e.len as usize);
             }
         }
     }
-}
 
-/// Whether `bytes` spells `pattern` from `start`; `head` is the pattern's first eight bytes
-/// ([`load`]). A pattern of up to eight bytes (most are) is compared as one masked word,
-/// without a call to `memcmp`.
-#[inline]
-fn spelled_at(bytes: &[u8], start: usize, pattern: &[u8], head: u64) -> bool {
-    if (1..=8).contains(&pattern.len()) && start + 8 <= bytes.len() {
-        let mask = u64::MAX >> (64 - 8 * pattern.len());
-        return (load(bytes, start) ^ head) & mask == 0;
+    /// Whether `bytes` spells the pattern of `e` from `start`. A pattern of up to eight bytes
+    /// (most are) is compared with its head as one masked word, without reading the pattern
+    /// or calling `memcmp`.
+    #[inline]
+    fn spelled_at(&self, bytes: &[u8], start: usize, e: &Entry) -> bool {
+        let len = e.len as usize;
+        if (1..=8).contains(&len) && start + 8 <= bytes.len() {
+            let mask = u64::MAX >> (64 - 8 * len);
+            return (load(bytes, start) ^ e.head) & mask == 0;
+        }
+        bytes[start..].starts_with(self.patterns[e.pattern as usize].as_bytes())
     }
-    bytes[start..].starts_with(pattern)
 }
 
 /// Starting value of both hashes.
@@ -401,24 +452,6 @@ impl Filter {
         }
         let (word, bits) = self.place(h);
         self.words[word] & bits == bits
-    }
-}
-
-/// The keys are hashes already: pass them through, mixed so the table's buckets spread.
-#[derive(Debug, Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 32)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = bytes.iter().fold(SEED, |h, &b| step(h, b));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
     }
 }
 
