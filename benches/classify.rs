@@ -10,7 +10,7 @@
 //! `TOCSIN_PROFILE=N` it builds once and classifies the corpus N times after a warm-up pass,
 //! for `perf record` or for counting instructions, which no load moves:
 //! `valgrind --tool=callgrind --toggle-collect=classify::measured_pass` (`TOCSIN_PROFILE_LANG=sw`
-//! keeps one language).
+//! keeps one language). `TOCSIN_BENCH_LEXICONS=DIR` loads another lexicon folder.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -159,8 +159,11 @@ fn chunk(path: &Path, lang: &str, out: &mut Vec<(String, Option<String>)>) {
     }
 }
 
+/// The shipped lexicons, or the folder `TOCSIN_BENCH_LEXICONS` names (a frozen copy keeps two
+/// binaries comparable while the shipped files are being edited).
 fn lexicons() -> LexiconSet {
-    LexiconSet::load_paths(&[repo().join("lexicons")]).expect("shipped lexicons load")
+    let dir = std::env::var_os("TOCSIN_BENCH_LEXICONS").map_or_else(|| repo().join("lexicons"), PathBuf::from);
+    LexiconSet::load_paths(&[dir]).expect("lexicons load")
 }
 
 fn classifier() -> &'static Classifier {
