@@ -33,12 +33,15 @@ fn terms_of_one_language_do_not_fire_in_another() {
 #[test]
 fn ordinary_french_words_are_not_read_as_terms_one_swap_away() {
     let c = shipped();
-    // "signes" (signs) is a swap of "singes" (monkeys, a dehumanising term); French has no
-    // dictionary, so no word of French text is corrected.
+    // "signes" (signs) is a swap of "singes" (monkeys, a dehumanising term): the French
+    // dictionary knows it, so it stays a word of its own; a swap that is no French word is
+    // read as the term it misspells.
     let text = "Les signes de la maladie sont visibles chez les Africains; une partie de la population.";
     let a = c.classify(text, Some("fr"));
     assert!(a.evidence.iter().all(|e| e.category != "dehumanisation"), "{:?}", a.evidence);
     assert!(!c.classify("Ce sont des singes.", Some("fr")).evidence.is_empty());
+    let typo = c.classify("Les migrants sont des vremines.", Some("fr"));
+    assert!(typo.evidence.iter().any(|e| e.category == "dehumanisation"), "{:?}", typo.evidence);
 }
 
 fn shipped() -> Classifier {
@@ -78,4 +81,45 @@ fn a_negation_inside_an_insult_or_a_rhetorical_frame_negates_nothing() {
     // A real negation of the insult still voids the rule.
     let negated = "Immigrants are not disgusting.";
     assert!(rules_fired(&c, negated).is_empty(), "{negated}");
+}
+
+/// Lowest accuracy each language's functional suite (`tests/fixtures/functional`, see its
+/// README) may fall to: what the shipped lexicons score, less about five cases. A lexicon edit
+/// that loses more than that fails here, with the cases it lost.
+const FUNCTIONAL_FLOORS: [(&str, f64); 10] = [
+    ("ar", 0.78),
+    ("de", 0.84),
+    ("es", 0.79),
+    ("fr", 0.86),
+    ("hi", 0.81),
+    ("it", 0.82),
+    ("nl", 0.84),
+    ("pl", 0.78),
+    ("pt", 0.79),
+    ("zh", 0.80),
+];
+
+#[test]
+fn functional_suites_hold_their_accuracy() {
+    let c = shipped();
+    for (lang, floor) in FUNCTIONAL_FLOORS {
+        let path = repo().join(format!("tests/fixtures/functional/{lang}.tsv"));
+        let suite = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (mut right, mut wrong) = (0, Vec::new());
+        for (n, line) in suite.lines().enumerate().skip(1) {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [functionality, label, _split, text] = fields[..] else {
+                panic!("{}:{}: four tab-separated fields expected", path.display(), n + 1)
+            };
+            let hateful = c.classify(text, Some(lang)).level >= tocsin::model::Level::Watch;
+            if hateful == (label == "1") {
+                right += 1;
+            } else {
+                wrong.push(format!("  {functionality} (label {label}): {text}"));
+            }
+        }
+        let accuracy = right as f64 / (right + wrong.len()) as f64;
+        assert!(right + wrong.len() >= 160, "{lang}: the suite lost cases");
+        assert!(accuracy >= floor, "{lang}: accuracy {accuracy:.3} < {floor}; wrong:\n{}", wrong.join("\n"));
+    }
 }

@@ -25,7 +25,7 @@ use rustc_hash::FxHashMap;
 use super::expand::typo_variants;
 use super::normalize::Normalized;
 use super::words::{Filter, ShortKeys, word_at};
-use crate::lexicon::WordSet;
+use crate::lexicon::{Dictionary, WordSet};
 
 /// Vocabulary and corrections of one language.
 #[derive(Debug, Default)]
@@ -33,7 +33,7 @@ struct Language {
     /// Every word of every pattern of the language's lexicons.
     known: WordSet,
     /// Correctly spelt words of the language (the lexicons' `dictionary`).
-    dictionary: Option<Arc<WordSet>>,
+    dictionary: Option<Arc<Dictionary>>,
     /// Words of typo-tolerant lexicons: the ones worth correcting towards.
     tolerant: WordSet,
     /// Misspelling → word.
@@ -150,7 +150,7 @@ impl Speller {
     /// word is spelt right, and the lexicons' own words are far too few — French news text
     /// is full of words one swap away from a term ("signes" from *singes*, "partie" from
     /// *patrie*, "exercer" from *exécrer*), which would be read as that term.
-    pub fn finish(&mut self, dictionaries: &HashMap<String, Arc<WordSet>>) {
+    pub fn finish(&mut self, dictionaries: &HashMap<String, Arc<Dictionary>>) {
         self.languages.retain(|code, l| !l.tolerant.is_empty() && dictionaries.contains_key(code));
         for (code, lang) in self.languages.iter_mut() {
             lang.dictionary = dictionaries.get(code).cloned();
@@ -277,7 +277,7 @@ mod tests {
             s.add_pattern("en", p, true);
         }
         s.add_pattern("en", "heat wave", false);
-        let dictionary = ["establishment", "three", "there"].map(String::from).into_iter().collect();
+        let dictionary = ["establishment", "three", "there"].into_iter().collect();
         s.finish(&HashMap::from([("en".to_string(), Arc::new(dictionary))]));
         s
     }

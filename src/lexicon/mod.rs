@@ -7,6 +7,7 @@
 //! classifier see the same errors.
 
 pub mod categories;
+pub mod dictionary;
 pub mod hurtlex;
 pub mod lint;
 pub mod stats;
@@ -18,6 +19,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 pub use categories::{Categories, CategoryDef};
+pub use dictionary::Dictionary;
 
 use crate::config::FileError;
 
@@ -199,7 +201,7 @@ pub struct LexiconSet {
     pub lexicons: Vec<Lexicon>,
     /// Correctly spelt words per language, from the lexicons' `dictionary` files (shared, not
     /// copied, by every classifier built from the set).
-    pub dictionaries: HashMap<String, std::sync::Arc<WordSet>>,
+    pub dictionaries: HashMap<String, std::sync::Arc<Dictionary>>,
 }
 
 impl LexiconSet {
@@ -399,8 +401,8 @@ pub type WordSet = rustc_hash::FxHashSet<String>;
 pub(crate) fn load_dictionaries(
     lexicons: &[Lexicon],
     errors: &mut Vec<FileError>,
-) -> HashMap<String, std::sync::Arc<WordSet>> {
-    let mut out: HashMap<String, WordSet> = HashMap::new();
+) -> HashMap<String, std::sync::Arc<Dictionary>> {
+    let mut out: HashMap<String, Dictionary> = HashMap::new();
     let mut read: HashSet<PathBuf> = HashSet::new();
     for lex in lexicons {
         let Some(file) = &lex.meta.dictionary else { continue };
@@ -409,10 +411,12 @@ pub(crate) fn load_dictionaries(
             continue;
         }
         match std::fs::read_to_string(&path) {
-            Ok(text) => out
-                .entry(lex.meta.language.clone())
-                .or_default()
-                .extend(text.lines().map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty())),
+            Ok(text) => match out.entry(lex.meta.language.clone()) {
+                std::collections::hash_map::Entry::Occupied(mut d) => d.get_mut().add_lines(&text),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(Dictionary::from_lines(&text));
+                }
+            },
             Err(e) => {
                 errors.push(FileError::whole(&lex.path, format!("dictionary {}: cannot read it: {e}", path.display())))
             }
