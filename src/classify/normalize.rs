@@ -596,7 +596,9 @@ impl Writer {
     /// (with its marks), one of them at least a consonant, and no letter elided before an
     /// apostrophe — so the one-letter words of French, Spanish or Italian ("il y a à",
     /// "l'a à", "y o"), which are vowels or elisions, stay apart. Two single letters ("a b")
-    /// are left alone.
+    /// are left alone. In the Indic scripts a consonant with a vowel sign is a syllable, and
+    /// the commonest words of Hindi are one syllable ("में हैं वे": in are they): only a bare
+    /// consonant counts, as in a word spelled out ("मु स ल मा न").
     #[inline]
     fn end_token(&mut self) {
         if self.token_words == 1 && self.token_letter {
@@ -618,8 +620,10 @@ impl Writer {
             self.run_spaces.push(self.last_space);
         }
         self.single_run += 1;
-        let letter = self.out.out.text.chars().rev().find(|&c| !is_mark(c));
-        self.run_consonants += u32::from(letter.is_some_and(|c| !is_vowel(c)));
+        let mut chars = self.out.out.text.chars().rev().peekable();
+        let marked = chars.peek().is_some_and(|&c| is_mark(c));
+        let letter = chars.find(|&c| !is_mark(c));
+        self.run_consonants += u32::from(letter.is_some_and(|c| !is_vowel(c) && !(marked && is_indic(c))));
     }
 
     /// The run of one-letter tokens is over: its spaces go if it spells a word.
@@ -1118,6 +1122,12 @@ fn unleet(c: char, before: Option<usize>, after: After) -> Option<char> {
 }
 
 /// Vowels of the Latin script, which one-letter words mostly are ("a", "à", "y", "o", "e").
+/// Letters of the Indic scripts (Devanagari to Sinhala), where a vowel sign after a
+/// consonant makes a syllable.
+fn is_indic(c: char) -> bool {
+    ('\u{0900}'..='\u{0DFF}').contains(&c)
+}
+
 fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'à'..='å' | 'è'..='ë' | 'ì'..='ï' | 'ò'..='ö' | 'ù'..='ü' | 'ý' | 'ÿ')
 }
@@ -1500,6 +1510,9 @@ mod tests {
         let (s, e) = n.original_range(8, 12);
         assert_eq!(&src[s..e], "k i l l");
         assert_eq!(normalize_for_regex("I h4te w o m e n!").text, "i hate women!");
+        // Hindi words of one syllable stay words; bare consonants spelled out are joined.
+        assert_eq!(norm("औरतें घर में हैं। वे बेकार हैं।"), "औरतें घर में हैं वे बेकार हैं");
+        assert_eq!(norm("सारे मु स ल मा न गंदे हैं"), "सारे मुसलमान गंदे हैं");
     }
 
     #[test]
