@@ -763,11 +763,15 @@ impl Classifier {
             let inside = orig.start <= n.orig.start && n.orig.end <= orig.end && n.orig != *orig;
             before || (inside && !self.spelled_by_part(text, n, parts))
         };
-        if cues.condemnation.contains(&sentence) {
+        let reported = layout.is_quoted(orig) || cues.reporting.contains(&sentence);
+        // Words quoted or reported, then judged in the next sentence ('"Muslims are rats," he
+        // wrote. Shameful.'): the judgement is on them. Direct speech followed by a sentence
+        // of disgust is left direct: "They are rats. Disgusting." is the speaker's own.
+        if cues.condemnation.contains(&sentence) || (reported && cues.condemnation.contains(&(sentence + 1))) {
             Speech::Condemned
         } else if cues.negations(sentence).iter().any(governs) {
             Speech::Negated
-        } else if layout.is_quoted(orig) || cues.reporting.contains(&sentence) {
+        } else if reported {
             Speech::Reported
         } else {
             Speech::Direct

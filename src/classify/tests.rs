@@ -226,3 +226,15 @@ fn each_language_looks_up_its_own_terms_and_the_universal_ones() {
     let any = found(text, None);
     assert!(any.contains(&"yy-test:stupid glims".to_string()) && any.contains(&"xx-test:glims".to_string()));
 }
+
+#[test]
+fn quoted_words_judged_in_the_next_sentence_are_condemned() {
+    let c = classifier();
+    // Quoted, then condemned a sentence later: the judgement is on the quote.
+    assert_eq!(speech_of(&c, "\"Glims are stupid.\" He was condemned.", "stupid"), Speech::Condemned);
+    assert_eq!(speech_of(&c, "\"Glims are stupid.\" Nothing more.", "stupid"), Speech::Reported);
+    // The speaker's own words stay direct whatever the next sentence says.
+    assert_eq!(speech_of(&c, "Glims are stupid. He was condemned.", "stupid"), Speech::Direct);
+    // Only the next sentence judges: two sentences later is another matter.
+    assert_eq!(speech_of(&c, "\"Glims are stupid.\" Then we left. He was condemned.", "stupid"), Speech::Reported);
+}
