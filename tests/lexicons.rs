@@ -87,16 +87,16 @@ fn a_negation_inside_an_insult_or_a_rhetorical_frame_negates_nothing() {
 /// README) may fall to: what the shipped lexicons score, less about five cases. A lexicon edit
 /// that loses more than that fails here, with the cases it lost.
 const FUNCTIONAL_FLOORS: [(&str, f64); 10] = [
-    ("ar", 0.78),
-    ("de", 0.84),
-    ("es", 0.79),
-    ("fr", 0.86),
-    ("hi", 0.84),
-    ("it", 0.82),
-    ("nl", 0.84),
-    ("pl", 0.78),
-    ("pt", 0.79),
-    ("zh", 0.80),
+    ("ar", 0.82),
+    ("de", 0.89),
+    ("es", 0.88),
+    ("fr", 0.93),
+    ("hi", 0.85),
+    ("it", 0.89),
+    ("nl", 0.89),
+    ("pl", 0.92),
+    ("pt", 0.88),
+    ("zh", 0.86),
 ];
 
 #[test]
@@ -119,7 +119,7 @@ fn functional_suites_hold_their_accuracy() {
             }
         }
         let accuracy = right as f64 / (right + wrong.len()) as f64;
-        assert!(right + wrong.len() >= 160, "{lang}: the suite lost cases");
+        assert!(right + wrong.len() >= 240, "{lang}: the suite lost cases");
         assert!(accuracy >= floor, "{lang}: accuracy {accuracy:.3} < {floor}; wrong:\n{}", wrong.join("\n"));
     }
 }

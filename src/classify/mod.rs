@@ -455,15 +455,21 @@ impl Classifier {
                 suspect = suspect || suspects.word(h, &norm.text, start, end);
             })
         };
+        let mut folded = views.folded;
         if suspect && let Some(corrected) = self.speller.correct(&norm, lang) {
             norm = corrected;
             word_starts = None;
             found = self.find_literal(&norm, lang, |_, _, _| {});
+            // The folded view is made again from the corrected text, or the corrections would
+            // be lost to the folding lexicons whenever the text has an accent anywhere.
+            if want_folded {
+                folded = normalize::fold_diacritics(&norm);
+            }
         }
         let LiteralFinds { mut hits, triggers, armed } = found;
         if want_folded {
             // No folded view means folding changed nothing: the literal view stands for it.
-            let folded = views.folded.as_ref().unwrap_or(&norm);
+            let folded = folded.as_ref().unwrap_or(&norm);
             let folded_words = self.folded_words.of(lang);
             folded_words.index.find(
                 &folded.text,
@@ -1245,6 +1251,12 @@ impl Builder {
             }
             term.stem = stem;
             term.boundaries = !pattern.chars().any(is_unspaced_script);
+            if fold {
+                // The speller corrects the text as written, accents included ("parásties"):
+                // it learns the term's words as written too, not only folded.
+                let written = normalize(literal.trim_end().trim_end_matches('*'), false).text;
+                self.learn_words(lexicon, written.trim(), typos && !stem);
+            }
             self.learn_words(lexicon, &pattern, typos && !stem);
             self.add_pattern(pattern, fold, ti);
         } else if let (Some(source), Some(form)) = (&t.spec.regex, form) {
@@ -1255,7 +1267,12 @@ impl Builder {
                 RegexForm::Spelled(spellings) => {
                     let fold = self.lexicons[lexicon].fold_diacritics;
                     for s in spellings {
-                        let s = if fold { normalize(&s, true).text } else { s };
+                        let s = if fold {
+                            self.learn_words(lexicon, &s, typos);
+                            normalize(&s, true).text
+                        } else {
+                            s
+                        };
                         self.learn_words(lexicon, &s, typos);
                         self.add_pattern(s, fold, ti);
                     }

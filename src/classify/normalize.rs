@@ -422,7 +422,7 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
 /// "é" → "e"), or `None` when it has none to drop. Made from the literal view, which is
 /// already lowercase NFKC, in one pass that skips ASCII (most of any text) eight bytes at a
 /// time and answers the two-byte letters of the Latin scripts from a table.
-fn fold_diacritics(literal: &Normalized) -> Option<Normalized> {
+pub(crate) fn fold_diacritics(literal: &Normalized) -> Option<Normalized> {
     let text = &literal.text;
     let bytes = text.as_bytes();
     let mut out: Option<Builder> = None;

@@ -238,3 +238,33 @@ fn quoted_words_judged_in_the_next_sentence_are_condemned() {
     // Only the next sentence judges: two sentences later is another matter.
     assert_eq!(speech_of(&c, "\"Glims are stupid.\" Then we left. He was condemned.", "stupid"), Speech::Reported);
 }
+
+#[test]
+fn corrections_reach_the_folding_lexicons_in_text_with_accents() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("lexicons/categories.toml"), dir.path().join("categories.toml")).unwrap();
+    std::fs::write(dir.path().join("words.txt"), "glims\nare\nqué\npena\n").unwrap();
+    let lexicon = r#"
+[lexicon]
+id = "xx-fold"
+language = "xx"
+fold_diacritics = true
+typos = true
+dictionary = "words.txt"
+
+[[term]]
+match = "parásites"
+category = "dehumanisation"
+weight = 0.6
+"#;
+    std::fs::write(dir.path().join("xx.toml"), lexicon).unwrap();
+    let set = LexiconSet::load_paths(&[dir.path().to_path_buf()]).unwrap_or_else(|e| panic!("{e:?}"));
+    let c = Classifier::build(&set, Levels::default()).unwrap();
+    // One swap away from the term; the accent elsewhere makes the text's folded view differ
+    // from its literal one, and the correction must reach both.
+    for text in ["glims are parasties", "glims are parasties, qué pena", "glims are parásties, qué pena"] {
+        let a = c.classify(text, Some("xx"));
+        assert!(a.evidence.iter().any(|e| e.category == "dehumanisation"), "{text}: {:?}", a.evidence);
+    }
+}
