@@ -623,7 +623,7 @@ impl Writer {
         let mut chars = self.out.out.text.chars().rev().peekable();
         let marked = chars.peek().is_some_and(|&c| is_mark(c));
         let letter = chars.find(|&c| !is_mark(c));
-        self.run_consonants += u32::from(letter.is_some_and(|c| !is_vowel(c) && !(marked && is_indic(c))));
+        self.run_consonants += u32::from(letter.is_some_and(|c| !(is_vowel(c) || (marked && is_indic(c)))));
     }
 
     /// The run of one-letter tokens is over: its spaces go if it spells a word.
