@@ -309,7 +309,10 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
             let span = (i as u32, i as u32 + 1);
             let class = if b.is_ascii_alphanumeric() {
                 let unleeted = matches!(b, b'0' | b'1' | b'3' | b'4' | b'5' | b'7')
-                    .then(|| unleet(b as char, literal.letters_before(), letters_after(input, i + 1)))
+                    .then(|| {
+                        unleet(b as char, literal.letters_before(), letters_after(input, i + 1))
+                            .or_else(|| leet_word(input, i).then(|| leet_letter(b as char)).flatten())
+                    })
                     .flatten();
                 Class::Word(unleeted.unwrap_or(b.to_ascii_lowercase() as char))
             } else if b == b'@' || b == b'$' {
@@ -870,6 +873,14 @@ impl Writer {
         if mark_at(input, end) {
             return false;
         }
+        // A number next to letters may be part of a word written in leet ("jud10s").
+        let letter_next =
+            |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80 || b == b'@' || b == b'$');
+        if (letter_next(at.checked_sub(1).and_then(|i| bytes.get(i))) || letter_next(bytes.get(end)))
+            && leet_word(input, at)
+        {
+            return false;
+        }
         end - at >= 2
             || (bytes.get(end).is_none_or(|b| b.is_ascii() && !b.is_ascii_alphanumeric() && *b != b'@' && *b != b'$')
                 && (self.pending.is_some() || self.out.out.text.is_empty()))
@@ -1102,23 +1113,60 @@ fn is_nfkc_stable(c: char) -> bool {
 /// ("2nd", "mp3", "5g", "covid19", "1994") stay digits. `before` is the letters just written
 /// in this word (`None` after a digit).
 fn unleet(c: char, before: Option<usize>, after: After) -> Option<char> {
-    let letter = match c {
+    if c == '@' || c == '$' {
+        let next_to_letter = before.is_some_and(|n| n > 0) || after.letters > 0;
+        return next_to_letter.then_some(if c == '@' { 'a' } else { 's' });
+    }
+    let letter = leet_letter(c)?;
+    let inner = before.is_some_and(|n| n > 0) && after.letters > 0;
+    let starts_word = before == Some(0) && after.letters >= 3;
+    let ends_word = before.is_some_and(|n| n >= 3) && !after.word_goes_on;
+    (inner || starts_word || ends_word).then_some(letter)
+}
+
+/// The letter a leet digit looks like.
+fn leet_letter(c: char) -> Option<char> {
+    Some(match c {
         '0' => 'o',
         '1' => 'i',
         '3' => 'e',
         '4' => 'a',
         '5' => 's',
         '7' => 't',
-        '@' | '$' => {
-            let next_to_letter = before.is_some_and(|n| n > 0) || after.letters > 0;
-            return next_to_letter.then_some(if c == '@' { 'a' } else { 's' });
-        }
         _ => return None,
-    };
-    let inner = before.is_some_and(|n| n > 0) && after.letters > 0;
-    let starts_word = before == Some(0) && after.letters >= 3;
-    let ends_word = before.is_some_and(|n| n >= 3) && !after.word_goes_on;
-    (inner || starts_word || ends_word).then_some(letter)
+    })
+}
+
+/// Whether the ASCII digit at byte `at` of `input` stands in a word written in leet as a
+/// whole, where [`unleet`], which looks at one digit and its neighbours, finds no letter to
+/// lean on: a digit first and another inside ("1nm1gr4nt3s", "4n1m4l3s"), or two digits in a
+/// row ("jud10s"). The word around it (letters, digits, `@`, `$`) must have three Latin
+/// letters or more, only digits that look like letters (0 1 3 4 5 7), and neither start nor
+/// end with two digits, as numbers with a unit and names with a version do ("100mph",
+/// "windows10", "ak47", "covid19").
+fn leet_word(input: &str, at: usize) -> bool {
+    let part = |c: char| c.is_ascii_digit() || c == '@' || c == '$' || is_letter(c);
+    let before = input[..at].chars().rev().take_while(|&c| part(c));
+    let start = at - before.map(char::len_utf8).sum::<usize>();
+    let end = at + input[at..].chars().take_while(|&c| part(c)).map(char::len_utf8).sum::<usize>();
+    let word = &input[start..end];
+    let (mut latin, mut prev_digit) = (0, false);
+    for (i, c) in word.chars().enumerate() {
+        if c.is_ascii_digit() {
+            if leet_letter(c).is_none() || (prev_digit && i == 1) {
+                return false;
+            }
+        } else if is_letter(c) {
+            // Leet stands for Latin letters: a digit in another script's word stays a digit.
+            if c > '\u{024F}' {
+                return false;
+            }
+            latin += 1;
+        }
+        prev_digit = c.is_ascii_digit();
+    }
+    let mut last_two = word.bytes().rev().take(2);
+    latin >= 3 && !last_two.all(|b| b.is_ascii_digit())
 }
 
 /// Vowels of the Latin script, which one-letter words mostly are ("a", "à", "y", "o", "e").
@@ -1497,6 +1545,12 @@ mod tests {
         assert_eq!(norm("the 2nd of may 1994, covid19"), "the 2nd of may 1994 covid19");
         assert_eq!(norm("4ssholes, slu7 and crippl3"), "assholes slut and cripple");
         assert_eq!(norm("mp3 5g ps5 g20 10km 3rd ak47 windows10"), "mp3 5g ps5 g20 10km 3rd ak47 windows10");
+        // Words written in leet as a whole: a digit first and others inside, digits in a row.
+        assert_eq!(norm("1nm1gr4nt3s, jud10s, 4n1m4l3s; 3br3i"), "inmigrantes judios animales ebrei");
+        assert_eq!(
+            norm("100mph 15mins covid19 1990s win10 b52 x86 24h"),
+            "100mph 15mins covid19 1990s win10 b52 x86 24h"
+        );
         assert_eq!(norm("I h a t e them"), "ihate them");
         assert_eq!(norm("k i l l them"), "kill them");
         assert_eq!(norm("a b testing"), "a b testing");
