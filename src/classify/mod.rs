@@ -1346,6 +1346,9 @@ impl Builder {
     }
 
     fn finish(mut self, categories: Vec<CategoryInfo>, levels: Levels) -> Result<Classifier, Vec<FileError>> {
+        // The patterns are known: their look-up (a second copy of every pattern) would only
+        // add to the peak memory of the indexes built below.
+        drop(std::mem::take(&mut self.pattern_ids));
         // Loading a lexicon compiled each regex once to check it (size, empty match); here a
         // parse suffices to name the file and line of a bad one in a set built otherwise.
         let mut regexes = Vec::with_capacity(self.slow_regexes.len());

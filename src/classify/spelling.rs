@@ -13,11 +13,17 @@
 //!   of some lexicon of the language or could be a misspelling of two different words;
 //! - a word that no lexicon knows and that splits into two words the lexicons of its
 //!   language know, one of them a word of a typo-tolerant lexicon of at least four letters,
-//!   is split ("sosickening" → "so sickening").
+//!   is split ("sosickening" → "so sickening");
+//! - two neighbouring words that together spell a word of a typo-tolerant lexicon, one of
+//!   them no word of the language, are joined ("Mus lims", "pa rásitos", "Ungez iefer").
+//!   The part that is no word is what the walk looks for: such parts are rare in real text,
+//!   and they share the filter of the misspellings, so looking for them costs no extra
+//!   probe per word (only short words are now probed too).
 //!
 //! Corrections keep the map to the original text, so evidence shows the words as written.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -46,6 +52,11 @@ struct Language {
     /// times (most long words of a text).
     long_starts: ShortKeys,
     long_ends: ShortKeys,
+    /// The word hashes of the parts of tolerant words cut in two that are no word of the
+    /// language (see [`Language::join`]). They are in `fix_filter` too; most words that pass
+    /// it are turned away here without hashing their text again, and the few others are
+    /// joined only if the join spells a tolerant word.
+    parts: rustc_hash::FxHashSet<u64>,
 }
 
 impl Language {
@@ -75,6 +86,21 @@ impl Language {
     fn knows(&self, word: &str) -> bool {
         self.known.contains(word) || self.dictionary.as_ref().is_some_and(|d| d.contains(word))
     }
+
+    /// The tolerant word that `left` and `right` (two neighbouring words) spell together,
+    /// when one of them is no word of the language: "pa" + "rásitos" → "parásitos", but
+    /// never "get" + "rid" → "getrid", however a lexicon spells the glued form.
+    fn join(&self, left: &str, right: &str) -> Option<String> {
+        if left.chars().nth(1).is_none() || right.chars().nth(1).is_none() {
+            return None;
+        }
+        let joined = format!("{left}{right}");
+        (joined.chars().count() >= JOIN_MIN
+            && self.tolerant.contains(&joined)
+            && joined.chars().all(super::normalize::is_letter)
+            && (!self.knows(left) || !self.knows(right)))
+        .then_some(joined)
+    }
 }
 
 /// Word-level corrections, per lexicon language.
@@ -90,30 +116,52 @@ pub struct Suspects<'s>(Vec<&'s Language>);
 
 impl Suspects<'_> {
     /// Whether the word at `start..end` of `text` (a literal view), with its word hash
-    /// `h`, is a known misspelling or may split into a short word and a word of a tolerant
-    /// lexicon, and is no word of a lexicon or of the dictionary. Called for every word of a
+    /// `h`, is a known misspelling, or may split into a short word and a word of a tolerant
+    /// lexicon, and is no word of a lexicon or of the dictionary; or is a part of a word cut
+    /// in two that the word before or after it completes. Called for every word of a
     /// text: the first look (a filter, the shape of a split) is inline and rejects almost every
     /// word; the (big) dictionary is asked only after the exact look-ups.
     #[inline(always)]
     pub fn word(&self, h: u64, text: &str, start: usize, end: usize) -> bool {
         let len = end - start;
-        len >= 4
+        len >= 3
             && self
                 .0
                 .iter()
                 .any(|l| l.fix_filter.contains(h) || (len > 2 + SPLIT_MIN && l.may_split(&text.as_bytes()[start..end])))
-            && self.confirm(h, &text[start..end])
+            && self.confirm(h, text, start, end)
     }
 
     /// The exact look-ups behind [`Suspects::word`].
     #[inline(never)]
-    fn confirm(&self, h: u64, word: &str) -> bool {
+    fn confirm(&self, h: u64, text: &str, start: usize, end: usize) -> bool {
+        if self.join(h, text, start, end, true).is_some() {
+            return true;
+        }
+        let word = &text[start..end];
         self.0.iter().any(|l| {
             (l.fix_filter.contains(h) && l.fixes.contains_key(word))
                 || (word.len() > 2 + SPLIT_MIN
                     && split_points(word).any(|(_, long)| l.may_be_long_part(long) && l.tolerant.contains(long)))
         }) && word.chars().all(super::normalize::is_letter)
             && !self.0.iter().any(|l| l.knows(word))
+    }
+
+    /// When the word at `start..end` of `text` (a literal view) is a part of a tolerant word
+    /// cut in two ([`Language::join`]) and the word before it (if `before` allows) or after
+    /// it completes it: the range of both words, and the whole word.
+    fn join(&self, h: u64, text: &str, start: usize, end: usize, before: bool) -> Option<(Range<usize>, String)> {
+        let word = &text[start..end];
+        if !self.0.iter().any(|l| l.parts.contains(&h)) {
+            return None;
+        }
+        // Words are one space apart.
+        let before = (before && start > 0).then(|| text[..start - 1].rfind(' ').map_or(0, |i| i + 1));
+        let after = (end < text.len()).then(|| text[end + 1..].find(' ').map_or(text.len(), |i| end + 1 + i));
+        self.0.iter().find_map(|l| {
+            let with_before = before.and_then(|b| Some((b..end, l.join(&text[b..start - 1], word)?)));
+            with_before.or_else(|| after.and_then(|a| Some((start..a, l.join(word, &text[end + 1..a])?))))
+        })
     }
 
     /// Whether no language of the text has corrections.
@@ -128,6 +176,10 @@ impl Suspects<'_> {
 /// "lockdown") than an evasion. Measured on 1,420 English news articles, the splits left are
 /// few and harmless ("jobseeker", "countryfile").
 const SPLIT_MIN: usize = 5;
+
+/// Two words are joined only into a tolerant word of this many letters or more, each part
+/// of two letters or more: shorter joins are too often two real words.
+const JOIN_MIN: usize = 5;
 
 impl Speller {
     /// Learn the words of one literal pattern of a lexicon of `language`.
@@ -171,12 +223,25 @@ impl Speller {
                 }
             }
             lang.fixes = fixes.into_iter().filter_map(|(v, w)| w.map(|w| (v, w))).collect();
-            let keys: Vec<u64> = lang.fixes.keys().map(|v| word_at(v.as_bytes(), 0).0).collect();
-            lang.fix_filter = Filter::of(&keys);
+            let mut keys: Vec<u64> = lang.fixes.keys().map(|v| word_at(v.as_bytes(), 0).0).collect();
             for word in lang.tolerant.iter().filter(|w| w.chars().count() > SPLIT_MIN) {
                 lang.long_starts.insert(&word.as_bytes()[..4]);
                 lang.long_ends.insert(&word.as_bytes()[word.len() - 4..]);
             }
+            let mut parts = WordSet::default();
+            for word in lang.tolerant.iter().filter(|w| w.chars().count() >= JOIN_MIN) {
+                let cuts = word.char_indices().map(|(i, _)| i).skip(2);
+                for i in cuts.take_while(|&i| word[i..].chars().nth(1).is_some()) {
+                    let (left, right) = word.split_at(i);
+                    // A part of two letters that is no word ("ll", "ve") is too common a piece of
+                    // text ("we'll", "I've"): such a cut joins only by its longer part.
+                    let distinct = |p: &str| p.chars().nth(2).is_some() && !lang.knows(p);
+                    parts.extend([left, right].into_iter().filter(|p| distinct(p)).map(str::to_string));
+                }
+            }
+            lang.parts = parts.iter().map(|p| word_at(p.as_bytes(), 0).0).collect();
+            keys.extend(&lang.parts);
+            lang.fix_filter = Filter::of(&keys);
         }
     }
 
@@ -200,7 +265,7 @@ impl Speller {
         if suspects.is_empty() {
             return None;
         }
-        let mut edits = Vec::new();
+        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         let bytes = norm.text.as_bytes();
         let mut start = 0;
         while start < bytes.len() {
@@ -209,6 +274,14 @@ impl Speller {
             let word = &norm.text[range.clone()];
             start = end + 1;
             if !suspects.word(h, &norm.text, range.start, range.end) {
+                continue;
+            }
+            // A part of a word cut in two joins the word before it, unless an edit took that
+            // one, or the word after it, which the loop then skips.
+            let before_free = edits.last().is_none_or(|(e, _)| e.end + 1 < range.start);
+            if let Some((both, joined)) = suspects.join(h, &norm.text, range.start, range.end, before_free) {
+                start = start.max(both.end + 1);
+                edits.push((both, joined));
                 continue;
             }
             let fixed = suspects.0.iter().find_map(|l| l.fixes.get(word).cloned());
@@ -294,6 +367,22 @@ mod tests {
         assert_eq!(fixed(&s, "Deaht to all of them"), "death to all of them");
         assert_eq!(fixed(&s, "nothing but contmpt for them"), "nothing but contempt for them");
         assert_eq!(fixed(&s, "Black people are just sosickening."), "black people are just so sickening");
+    }
+
+    #[test]
+    fn a_word_cut_in_two_is_joined_when_one_part_is_no_word() {
+        let s = speller();
+        assert_eq!(fixed(&s, "Black people are just sick ening."), "black people are just sickening");
+        assert_eq!(fixed(&s, "utter con tempt for them"), "utter contempt for them");
+        // Both parts words of the language: two words, not a cut ("the" and "re" … ).
+        assert_eq!(fixed(&s, "three of them"), "three of them");
+        assert_eq!(fixed(&s, "so sick"), "so sick");
+        // The offsets of the joined word cover both parts as written.
+        let text = "just Sick ening";
+        let norm = s.correct(&normalize(text, false), Some("en")).unwrap();
+        let at = norm.text.find("sickening").unwrap();
+        let (start, end) = norm.original_range(at, at + "sickening".len());
+        assert_eq!(&text[start..end], "Sick ening");
     }
 
     #[test]
