@@ -87,17 +87,33 @@ fn a_negation_inside_an_insult_or_a_rhetorical_frame_negates_nothing() {
 /// README) may fall to: what the shipped lexicons score, less about five cases. A lexicon edit
 /// that loses more than that fails here, with the cases it lost.
 const FUNCTIONAL_FLOORS: [(&str, f64); 10] = [
-    ("ar", 0.82),
-    ("de", 0.89),
-    ("es", 0.88),
-    ("fr", 0.93),
-    ("hi", 0.85),
-    ("it", 0.89),
-    ("nl", 0.89),
-    ("pl", 0.92),
-    ("pt", 0.88),
-    ("zh", 0.86),
+    ("ar", 0.87),
+    ("de", 0.93),
+    ("es", 0.91),
+    ("fr", 0.95),
+    ("hi", 0.88),
+    ("it", 0.92),
+    ("nl", 0.93),
+    ("pl", 0.94),
+    ("pt", 0.91),
+    ("zh", 0.92),
 ];
+
+/// A word cut in two by a space ("pa rásitos") counts as the word, in every language with
+/// typo-tolerant lexicons (two real words are never glued: see `spelling`'s own tests).
+#[test]
+fn a_word_cut_in_two_counts_as_the_whole_word() {
+    let c = shipped();
+    for (lang, whole, cut) in [
+        ("en", "Those immigrants are parasites", "Those immi grants are parasites"),
+        ("es", "Los musulmanes son parásitos", "Los musulmanes son pa rásitos"),
+        ("nl", "Marokkanen zijn ongedierte", "Marokkanen zijn onge dierte"),
+    ] {
+        let (w, k) = (c.classify(whole, Some(lang)), c.classify(cut, Some(lang)));
+        assert!(w.level >= tocsin::model::Level::Warning, "{whole}: {:?}", w.level);
+        assert_eq!(k.level, w.level, "{cut}");
+    }
+}
 
 #[test]
 fn functional_suites_hold_their_accuracy() {
@@ -119,7 +135,7 @@ fn functional_suites_hold_their_accuracy() {
             }
         }
         let accuracy = right as f64 / (right + wrong.len()) as f64;
-        assert!(right + wrong.len() >= 240, "{lang}: the suite lost cases");
+        assert!(right + wrong.len() >= 320, "{lang}: the suite lost cases");
         assert!(accuracy >= floor, "{lang}: accuracy {accuracy:.3} < {floor}; wrong:\n{}", wrong.join("\n"));
     }
 }
