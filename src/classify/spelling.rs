@@ -360,6 +360,14 @@ mod tests {
         s.correct(&norm, Some("en")).map_or(norm.text, |n| n.text)
     }
 
+    /// What the author wrote where the corrected `text` has `word`.
+    fn written<'t>(s: &Speller, text: &'t str, word: &str) -> &'t str {
+        let norm = s.correct(&normalize(text, false), Some("en")).unwrap();
+        let at = norm.text.find(word).unwrap();
+        let (start, end) = norm.original_range(at, at + word.len());
+        &text[start..end]
+    }
+
     #[test]
     fn misspelt_words_of_tolerant_lexicons_are_corrected() {
         let s = speller();
@@ -378,11 +386,7 @@ mod tests {
         assert_eq!(fixed(&s, "three of them"), "three of them");
         assert_eq!(fixed(&s, "so sick"), "so sick");
         // The offsets of the joined word cover both parts as written.
-        let text = "just Sick ening";
-        let norm = s.correct(&normalize(text, false), Some("en")).unwrap();
-        let at = norm.text.find("sickening").unwrap();
-        let (start, end) = norm.original_range(at, at + "sickening".len());
-        assert_eq!(&text[start..end], "Sick ening");
+        assert_eq!(written(&s, "just Sick ening", "sickening"), "Sick ening");
     }
 
     #[test]
@@ -408,10 +412,6 @@ mod tests {
     #[test]
     fn evidence_offsets_point_at_the_word_as_written() {
         let s = speller();
-        let text = "They make me SIKC!";
-        let norm = s.correct(&normalize(text, false), Some("en")).unwrap();
-        let at = norm.text.find("sick").unwrap();
-        let (start, end) = norm.original_range(at, at + 4);
-        assert_eq!(&text[start..end], "SIKC");
+        assert_eq!(written(&s, "They make me SIKC!", "sick"), "SIKC");
     }
 }
