@@ -148,7 +148,10 @@ fn product(a: &[Spelling], b: &[Spelling]) -> Option<Vec<Spelling>> {
             let shift = x.text.len();
             let mut boundaries = x.boundaries.clone();
             boundaries.extend(y.boundaries.iter().map(|at| at + shift));
-            out.push(Spelling { text: format!("{}{}", x.text, y.text), boundaries });
+            let mut text = String::with_capacity(x.text.len() + y.text.len());
+            text.push_str(&x.text);
+            text.push_str(&y.text);
+            out.push(Spelling { text, boundaries });
         }
     }
     Some(out)

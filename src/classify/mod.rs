@@ -310,11 +310,11 @@ impl Classifier {
         let typo_languages = set.lexicons.iter().filter(|l| l.meta.typos).map(|l| l.meta.language.clone()).collect();
         let mut b = Builder { typo_languages, ..Builder::default() };
         // Spelling out finite regexes and planning the others is the costliest part of the
-        // build: do it on every core.
+        // build: do it on every core, term by term (one big lexicon would keep one core busy).
         let expansions: Vec<Vec<Option<RegexForm>>> = set
             .lexicons
             .par_iter()
-            .map(|lex| lex.terms.iter().map(|t| t.spec.regex.as_deref().map(RegexForm::of)).collect())
+            .map(|lex| lex.terms.par_iter().map(|t| t.spec.regex.as_deref().map(RegexForm::of)).collect())
             .collect();
         for (lex, spellings) in set.lexicons.iter().zip(expansions) {
             let li = b.lexicons.len();

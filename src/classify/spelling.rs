@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::expand::typo_variants;
@@ -184,7 +185,11 @@ const JOIN_MIN: usize = 5;
 impl Speller {
     /// Learn the words of one literal pattern of a lexicon of `language`.
     pub fn add_pattern(&mut self, language: &str, pattern: &str, tolerant: bool) {
-        let lang = self.languages.entry(language.to_string()).or_default();
+        // Called for every pattern: the language's key is allocated once, not per pattern.
+        if !self.languages.contains_key(language) {
+            self.languages.insert(language.to_string(), Language::default());
+        }
+        let lang = self.languages.get_mut(language).expect("inserted above");
         for word in pattern.split(' ').filter(|w| !w.is_empty()) {
             if !lang.known.contains(word) {
                 lang.known.insert(word.to_string());
@@ -204,7 +209,8 @@ impl Speller {
     /// *patrie*, "exercer" from *exécrer*), which would be read as that term.
     pub fn finish(&mut self, dictionaries: &HashMap<String, Arc<Dictionary>>) {
         self.languages.retain(|code, l| !l.tolerant.is_empty() && dictionaries.contains_key(code));
-        for (code, lang) in self.languages.iter_mut() {
+        // Languages are independent: their misspellings are worked out side by side.
+        self.languages.par_iter_mut().for_each(|(code, lang)| {
             lang.dictionary = dictionaries.get(code).cloned();
             let mut fixes: HashMap<String, Option<String>> = HashMap::new();
             for word in &lang.tolerant {
@@ -228,7 +234,7 @@ impl Speller {
                 lang.long_starts.insert(&word.as_bytes()[..4]);
                 lang.long_ends.insert(&word.as_bytes()[word.len() - 4..]);
             }
-            let mut parts = WordSet::default();
+            let mut parts = rustc_hash::FxHashSet::default();
             for word in lang.tolerant.iter().filter(|w| w.chars().count() >= JOIN_MIN) {
                 let cuts = word.char_indices().map(|(i, _)| i).skip(2);
                 for i in cuts.take_while(|&i| word[i..].chars().nth(1).is_some()) {
@@ -236,13 +242,15 @@ impl Speller {
                     // A part of two letters that is no word ("ll", "ve") is too common a piece of
                     // text ("we'll", "I've"): such a cut joins only by its longer part.
                     let distinct = |p: &str| p.chars().nth(2).is_some() && !lang.knows(p);
-                    parts.extend([left, right].into_iter().filter(|p| distinct(p)).map(str::to_string));
+                    for part in [left, right].into_iter().filter(|p| distinct(p)) {
+                        parts.insert(word_at(part.as_bytes(), 0).0);
+                    }
                 }
             }
-            lang.parts = parts.iter().map(|p| word_at(p.as_bytes(), 0).0).collect();
-            keys.extend(&lang.parts);
+            keys.extend(&parts);
+            lang.parts = parts;
             lang.fix_filter = Filter::of(&keys);
-        }
+        });
     }
 
     /// Whether any language has corrections.
