@@ -17,8 +17,8 @@
 //! - two neighbouring words that together spell a word of a typo-tolerant lexicon, one of
 //!   them no word of the language, are joined ("Mus lims", "pa rásitos", "Ungez iefer").
 //!   The part that is no word is what the walk looks for: such parts are rare in real text,
-//!   and they share the filter of the misspellings, so looking for them costs no extra
-//!   probe per word (only short words are now probed too).
+//!   and they share the filter of the misspellings, so looking for them costs no probe per
+//!   word beyond that one (which words of three letters get too).
 //!
 //! Corrections keep the map to the original text, so evidence shows the words as written.
 
