@@ -390,7 +390,7 @@ mod tests {
         let s = speller();
         assert_eq!(fixed(&s, "Black people are just sick ening."), "black people are just sickening");
         assert_eq!(fixed(&s, "utter con tempt for them"), "utter contempt for them");
-        // Both parts words of the language: two words, not a cut ("the" and "re" … ).
+        // Both parts words of the language ("three" + "of", "so" + "sick"): left as they are.
         assert_eq!(fixed(&s, "three of them"), "three of them");
         assert_eq!(fixed(&s, "so sick"), "so sick");
         // The offsets of the joined word cover both parts as written.
