@@ -168,6 +168,8 @@ fn main() {
     if std::env::args().nth(1).as_deref() == Some("serve") {
         return serve();
     }
+    // As the tocsin binary does first thing (see its doc for what it saves).
+    tocsin::run::limit_malloc_arenas();
     let mut server = std::process::Command::new(std::env::current_exe().unwrap())
         .arg("serve")
         .stdin(std::process::Stdio::piped())

@@ -208,6 +208,20 @@ pub async fn run_with_hook(
     Ok(report)
 }
 
+/// Let glibc's malloc keep at most two arenas, as many as the cores tocsin is sized for. By
+/// default each thread that allocates under contention gets an arena of its own (up to eight
+/// per core), and the freed memory of each stays with it: a cycle spread over tokio workers,
+/// the blocking pool, rayon and the index writer held ~75 MB more than it used. Measured with
+/// `cargo run --release --example poll_10k`: peak 346 MB by default, 271 MB with two arenas,
+/// cycles as fast. Call it first thing, before any thread starts; the binary's `main` does.
+pub fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a parameter of the allocator; it is thread-safe.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 /// Give what the run freed back to the system. glibc keeps freed memory in each thread's
 /// arena, and a cycle's allocations are spread over many threads (tokio workers, the
 /// blocking pool, rayon, the index writer), so a daemon would otherwise carry its busiest

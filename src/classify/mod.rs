@@ -265,7 +265,7 @@ pub struct Classifier {
     /// For each pattern of `unspaced`, its index in `literal_terms`.
     unspaced_patterns: Vec<usize>,
     /// For each literal pattern, the terms (possibly in several lexicons) it stands for.
-    literal_terms: Vec<Vec<usize>>,
+    literal_terms: PatternTerms,
     /// One `RegexSet` per lexicon language (`*` for universal lexicons): text runs only the
     /// sets of its language, and no single set grows past the regex size limits.
     regex_sets: Vec<RegexGroup>,
@@ -470,10 +470,10 @@ impl Classifier {
         if want_folded {
             // No folded view means folding changed nothing: the literal view stands for it.
             let folded = folded.as_ref().unwrap_or(&norm);
-            let folded_words = self.folded_words.of(lang);
-            folded_words.index.find(
+            let ids = &self.folded_words.ids;
+            self.folded_words.of(lang).find(
                 &folded.text,
-                |p, start, end| self.literal_hit(folded_words.ids[p], folded, start, end, lang, &mut hits),
+                |p, start, end| self.literal_hit(ids[p] as usize, folded, start, end, lang, &mut hits),
                 |_, _, _| {},
             );
         }
@@ -534,10 +534,9 @@ impl Classifier {
         // Every pattern that starts at a word, overlaps included: a longer term that fails its
         // language or word-boundary check must not hide a shorter one at the same place
         // ("kill them" in "kill themselves").
-        let words = self.words.of(lang);
         let mut armed_by = Vec::new();
         let found = |p: usize, start: usize, end: usize| {
-            let pi = words.ids[p];
+            let pi = self.words.ids[p] as usize;
             let Some(k) = pi.checked_sub(self.literal_terms.len()) else {
                 return self.literal_hit(pi, norm, start, end, lang, &mut out.hits);
             };
@@ -558,7 +557,7 @@ impl Classifier {
             // stand hundreds of times in a text whose regexes are rarely armed.
             out.triggers.push((k as u32, start as u32, end as u32));
         };
-        words.index.find(&norm.text, found, each_word);
+        self.words.of(lang).find(&norm.text, found, each_word);
         out
     }
 
@@ -622,7 +621,7 @@ impl Classifier {
         lang: Option<&str>,
         hits: &mut Vec<Hit>,
     ) {
-        for &ti in &self.literal_terms[pi] {
+        for ti in self.literal_terms.of(pi) {
             let t = &self.terms[ti];
             if self.applies(t.lexicon, lang)
                 && let Some(end) = word_match(&view.text, start, end, t.stem, t.boundaries)
@@ -1076,38 +1075,69 @@ fn edge_spaces_trimmed(view: &Normalized, start: usize, end: usize) -> Option<Ra
     (end > start && on_word_boundaries(&view.text, start, end)).then_some(start..end)
 }
 
-/// Patterns bound for one [`words::WordIndex`], with their ids among all literal patterns.
-#[derive(Default, Clone)]
+/// The patterns of one view (plain or diacritic-folded), with their ids among all literal
+/// patterns, before they are indexed.
+#[derive(Default)]
 struct WordIndexBuilder {
-    patterns: Vec<String>,
+    patterns: words::PatternList,
     is_stem: Vec<bool>,
-    ids: Vec<usize>,
+    ids: Vec<u32>,
 }
 
-impl WordIndexBuilder {
-    fn build(self) -> LanguageWords {
-        LanguageWords { index: words::WordIndex::new(self.patterns, &self.is_stem), ids: self.ids }
-    }
-}
-
-/// A word index and, for each of its patterns, its id: an index in `literal_terms`, or past
-/// their end a trigger word (see [`Classifier::triggers`]) and past those a guard word (see
-/// [`Classifier::guards`]).
+/// The terms each literal pattern stands for, all in one array: most of the hundreds of
+/// thousands of patterns stand for one term, and a `Vec` of terms each cost an allocation and
+/// a header apiece, more than the terms.
 #[derive(Debug, Default)]
-struct LanguageWords {
-    index: words::WordIndex,
-    ids: Vec<usize>,
+struct PatternTerms {
+    /// Where the terms of each pattern start in `terms`, and after the last, where they end.
+    starts: Vec<u32>,
+    terms: Vec<u32>,
+}
+
+impl PatternTerms {
+    /// From (pattern, term) pairs, in any order, repeats allowed; `patterns` patterns in all.
+    fn new(patterns: usize, mut pairs: Vec<(u32, u32)>) -> Self {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut starts = Vec::with_capacity(patterns + 1);
+        let mut next = pairs.iter().peekable();
+        starts.push(0);
+        let mut terms = Vec::with_capacity(pairs.len());
+        for p in 0..patterns as u32 {
+            while let Some(&(_, t)) = next.next_if(|(q, _)| *q == p) {
+                terms.push(t);
+            }
+            starts.push(terms.len() as u32);
+        }
+        PatternTerms { starts, terms }
+    }
+
+    /// Number of patterns.
+    fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// The terms of pattern `pi`, in the order they were added (term ids grow as terms come).
+    fn of(&self, pi: usize) -> impl Iterator<Item = usize> + Clone + '_ {
+        let range = self.starts[pi] as usize..self.starts[pi + 1] as usize;
+        self.terms[range].iter().map(|&t| t as usize)
+    }
 }
 
 /// The word indexes of one view: one of all patterns, for text of unknown language, and one
 /// per language with only the patterns of the lexicons that count in its text (its own and
 /// the universal ones; `*`: a language without lexicons of its own). Most words of a text are
 /// no pattern of its language but some of another ("to", "die", "la"): each such look-up
-/// would cost a table probe and a comparison for nothing.
+/// would cost a table probe and a comparison for nothing. The indexes share one list of
+/// patterns and report a pattern by its place in it.
 #[derive(Debug, Default)]
 struct WordIndexes {
-    all: LanguageWords,
-    by_language: HashMap<String, LanguageWords>,
+    all: words::WordIndex,
+    by_language: HashMap<String, words::WordIndex>,
+    /// For each pattern, its id: an index in `literal_terms`, or past their end a trigger word
+    /// (see [`Classifier::triggers`]) and past those a guard word (see
+    /// [`Classifier::guards`]).
+    ids: Vec<u32>,
 }
 
 impl WordIndexes {
@@ -1119,10 +1149,10 @@ impl WordIndexes {
         languages.dedup();
         languages.push("*");
         let slot: HashMap<&str, usize> = languages.iter().enumerate().map(|(i, l)| (*l, i)).collect();
-        let mut builders = vec![WordIndexBuilder::default(); languages.len()];
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); languages.len()];
         let mut slots = Vec::new();
         for (k, &id) in all.ids.iter().enumerate() {
-            let of = lexicons_of(id);
+            let of = lexicons_of(id as usize);
             slots.clear();
             if of.iter().any(|&l| lexicons[l].universal) {
                 // A universal lexicon counts in every language ("*" included).
@@ -1133,21 +1163,29 @@ impl WordIndexes {
                 slots.dedup();
             }
             for &s in &slots {
-                let b = &mut builders[s];
-                b.patterns.push(all.patterns[k].clone());
-                b.is_stem.push(all.is_stem[k]);
-                b.ids.push(id);
+                members[s].push(k as u32);
             }
         }
+        let WordIndexBuilder { mut patterns, is_stem, mut ids } = all;
+        patterns.shrink_to_fit();
+        ids.shrink_to_fit();
+        let (patterns, is_stem) = (std::sync::Arc::new(patterns), &is_stem);
+        let count = ids.len() as u32;
         let (all, by_language) = rayon::join(
-            || all.build(),
-            || languages.par_iter().zip(builders).map(|(l, b)| (l.to_string(), b.build())).collect(),
+            || words::WordIndex::new(patterns.clone(), is_stem, 0..count),
+            || {
+                languages
+                    .par_iter()
+                    .zip(members)
+                    .map(|(l, m)| (l.to_string(), words::WordIndex::new(patterns.clone(), is_stem, m)))
+                    .collect()
+            },
         );
-        WordIndexes { all, by_language }
+        WordIndexes { all, by_language, ids }
     }
 
     /// The index for text of `lang`.
-    fn of(&self, lang: Option<&str>) -> &LanguageWords {
+    fn of(&self, lang: Option<&str>) -> &words::WordIndex {
         match lang {
             Some(l) => self.by_language.get(l).or_else(|| self.by_language.get("*")).unwrap_or(&self.all),
             None => &self.all,
@@ -1199,7 +1237,8 @@ struct Builder {
     /// Literal patterns, each with whether it is matched in the diacritic-folded view.
     patterns: Vec<(String, bool)>,
     pattern_ids: rustc_hash::FxHashMap<(String, bool), usize>,
-    literal_terms: Vec<Vec<usize>>,
+    /// (pattern, term) pairs, made [`PatternTerms`] at the end.
+    pattern_terms: Vec<(u32, u32)>,
     /// Words of the lexicons, for one-typo corrections (see [`spelling`]).
     speller: spelling::Speller,
     /// Languages that have a lexicon with `typos = true`.
@@ -1325,9 +1364,7 @@ impl Builder {
     /// Make `pattern` (normalised) a literal pattern standing for term `ti`.
     fn add_pattern(&mut self, pattern: String, fold: bool, ti: usize) {
         let pi = self.pattern_id(pattern, fold);
-        if !self.literal_terms[pi].contains(&ti) {
-            self.literal_terms[pi].push(ti);
-        }
+        self.pattern_terms.push((pi as u32, ti as u32));
     }
 
     /// Index of literal pattern `pattern` (normalised), added if new.
@@ -1339,7 +1376,6 @@ impl Builder {
                 let pi = self.patterns.len();
                 self.pattern_ids.insert(key.clone(), pi);
                 self.patterns.push(key);
-                self.literal_terms.push(Vec::new());
                 pi
             }
         }
@@ -1349,6 +1385,7 @@ impl Builder {
         // The patterns are known: their look-up (a second copy of every pattern) would only
         // add to the peak memory of the indexes built below.
         drop(std::mem::take(&mut self.pattern_ids));
+        let literal_terms = PatternTerms::new(self.patterns.len(), std::mem::take(&mut self.pattern_terms));
         // Loading a lexicon compiled each regex once to check it (size, empty match); here a
         // parse suffices to name the file and line of a bad one in a set built otherwise.
         let mut regexes = Vec::with_capacity(self.slow_regexes.len());
@@ -1377,12 +1414,12 @@ impl Builder {
         let mut folded = WordIndexBuilder::default();
         let (mut unspaced, mut unspaced_patterns) = (Vec::new(), Vec::new());
         for (pi, (pattern, fold)) in self.patterns.into_iter().enumerate() {
-            let terms = self.literal_terms[pi].iter().map(|&ti| &self.terms[ti]);
+            let terms = literal_terms.of(pi).map(|ti| &self.terms[ti]);
             if terms.clone().all(|t| t.boundaries) {
                 let index = if fold { &mut folded } else { &mut plain };
                 index.is_stem.push(terms.clone().any(|t| t.stem));
-                index.patterns.push(pattern);
-                index.ids.push(pi);
+                index.patterns.push(&pattern);
+                index.ids.push(pi as u32);
             } else {
                 unspaced.push(pattern);
                 unspaced_patterns.push(pi);
@@ -1393,8 +1430,8 @@ impl Builder {
         triggers.sort_unstable();
         for (k, (word, starts)) in triggers.iter().enumerate() {
             plain.is_stem.push(starts.iter().any(|&(_, stem)| stem));
-            plain.patterns.push(word.clone());
-            plain.ids.push(self.literal_terms.len() + k);
+            plain.patterns.push(word);
+            plain.ids.push((literal_terms.len() + k) as u32);
         }
         let triggers: Vec<Vec<(usize, bool)>> = triggers.into_iter().map(|(_, starts)| starts).collect();
         // Guard words follow the trigger words.
@@ -1402,16 +1439,16 @@ impl Builder {
         guards.sort_unstable();
         for (g, (word, _)) in guards.iter().enumerate() {
             plain.is_stem.push(false);
-            plain.patterns.push(word.clone());
-            plain.ids.push(self.literal_terms.len() + triggers.len() + g);
+            plain.patterns.push(word);
+            plain.ids.push((literal_terms.len() + triggers.len() + g) as u32);
         }
         let guards: Vec<Vec<usize>> = guards.into_iter().map(|(_, regexes)| regexes).collect();
         // Per language, the patterns of the lexicons that count in its text.
-        let (lexicons, terms, literal_terms, part_regex) =
-            (&self.lexicons, &self.terms, &self.literal_terms, &self.part_regex);
+        let (lexicons, terms, part_regex) = (&self.lexicons, &self.terms, &self.part_regex);
+        let terms_of = &literal_terms;
         let lexicons_of = |id: usize| -> Vec<usize> {
-            match id.checked_sub(literal_terms.len()) {
-                None => literal_terms[id].iter().map(|&ti| terms[ti].lexicon).collect(),
+            match id.checked_sub(terms_of.len()) {
+                None => terms_of.of(id).map(|ti| terms[ti].lexicon).collect(),
                 Some(k) => match k.checked_sub(triggers.len()) {
                     None => triggers[k].iter().map(|&(ri, _)| terms[regexes[ri].term].lexicon).collect(),
                     Some(g) => guards[g].iter().map(|&part| terms[regexes[part_regex[part]].term].lexicon).collect(),
@@ -1467,7 +1504,7 @@ impl Builder {
             folding_lexicons,
             unspaced,
             unspaced_patterns,
-            literal_terms: self.literal_terms,
+            literal_terms,
             regex_sets,
             regexes,
             triggers,

@@ -12,7 +12,7 @@
 //!    only if a category that may alert alone (categories.toml `alerts_alone`) has direct or
 //!    reported evidence; otherwise it stops at `warning`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::config::Levels;
 use crate::model::{Assessment, Evidence, Level, Speech};
@@ -44,7 +44,9 @@ pub struct CategoryPolicy {
 
 /// Score evidence (already weighted by speech) into an assessment.
 pub fn assess(evidence: Vec<Evidence>, levels: &Levels, policy: impl Fn(&str) -> CategoryPolicy) -> Assessment {
-    let mut strongest: HashMap<(&str, &str, &str), f64> = HashMap::new();
+    // Ordered: the product below must multiply in the same order every time, or a score
+    // near a rounding edge comes out one way or the other from run to run.
+    let mut strongest: BTreeMap<(&str, &str, &str), f64> = BTreeMap::new();
     for e in &evidence {
         let w = strongest.entry((&e.category, &e.lexicon, &e.term_or_rule)).or_insert(0.0);
         *w = w.max(e.weight);
@@ -110,6 +112,23 @@ mod tests {
         let a = assess(ev, &l, |_| CategoryPolicy { alerts_alone: false, cap: 0.5 });
         assert_eq!(a.score, 0.5);
         assert_eq!(a.level, Level::Watch);
+    }
+
+    #[test]
+    fn a_score_does_not_depend_on_the_order_of_its_evidence() {
+        // 1 - 0.75 * 0.65 * 0.9 = 0.56125, on a rounding edge: multiplied in another order it
+        // rounds to 0.5612 or 0.5613. Each order, many times (a hash map's order changes
+        // from map to map), must give one score.
+        let weights = [("a", 0.25), ("b", 0.35), ("c", 0.1)];
+        let orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+        let mut scores = Vec::new();
+        for _ in 0..20 {
+            for order in orders {
+                let ev = order.iter().map(|&i| ev(weights[i].0, "threat", weights[i].1, Speech::Direct)).collect();
+                scores.push(assess(ev, &Levels::default(), |_| ALL).score);
+            }
+        }
+        assert!(scores.iter().all(|&s| s == scores[0]), "{scores:?}");
     }
 
     #[test]

@@ -43,8 +43,12 @@ struct Language {
     dictionary: Option<Arc<Dictionary>>,
     /// Words of typo-tolerant lexicons: the ones worth correcting towards.
     tolerant: WordSet,
-    /// Misspelling → word.
-    fixes: FxHashMap<String, String>,
+    /// Misspelling, by its word hash ([`word_at`]) → the word it misspells, in `fix_words`.
+    /// Keyed by hash, not by the text of the misspelling (hundreds of thousands of them); a
+    /// correction checks that the text's word is indeed one typo from its word (see
+    /// [`Language::fix`]).
+    fixes: FxHashMap<u64, u32>,
+    fix_words: Vec<String>,
     /// The word hashes ([`word_at`]) of the misspellings: most words of a text are tested
     /// against this filter only.
     fix_filter: Filter,
@@ -81,6 +85,13 @@ impl Language {
     fn may_be_long_part(&self, part: &str) -> bool {
         let b = part.as_bytes();
         b.len() >= 4 && self.long_starts.contains(&b[..4]) && self.long_ends.contains(&b[b.len() - 4..])
+    }
+
+    /// The tolerant word that `word` (with word hash `h`) misspells, if it is a misspelling.
+    fn fix(&self, h: u64, word: &str) -> Option<&str> {
+        let target = &self.fix_words[*self.fixes.get(&h)? as usize];
+        // Two words may share a hash: the word must be a misspelling of the one found.
+        typo_variants(target).iter().any(|v| v == word).then_some(target.as_str())
     }
 
     /// A word of a lexicon or of the dictionary: correctly spelt.
@@ -141,7 +152,7 @@ impl Suspects<'_> {
         }
         let word = &text[start..end];
         self.0.iter().any(|l| {
-            (l.fix_filter.contains(h) && l.fixes.contains_key(word))
+            (l.fix_filter.contains(h) && l.fix(h, word).is_some())
                 || (word.len() > 2 + SPLIT_MIN
                     && split_points(word).any(|(_, long)| l.may_be_long_part(long) && l.tolerant.contains(long)))
         }) && word.chars().all(super::normalize::is_letter)
@@ -212,24 +223,20 @@ impl Speller {
         // Languages are independent: their misspellings are worked out side by side.
         self.languages.par_iter_mut().for_each(|(code, lang)| {
             lang.dictionary = dictionaries.get(code).cloned();
-            let mut fixes: HashMap<String, Option<String>> = HashMap::new();
-            for word in &lang.tolerant {
+            // Each misspelling and the one tolerant word it misspells (`None`: several).
+            lang.fix_words = lang.tolerant.iter().cloned().collect();
+            let mut fixes: HashMap<String, Option<u32>> = HashMap::new();
+            for (k, word) in lang.fix_words.iter().enumerate() {
+                let k = Some(k as u32);
                 for variant in typo_variants(word) {
                     if lang.knows(&variant) {
                         continue;
                     }
-                    fixes
-                        .entry(variant)
-                        .and_modify(|w| {
-                            if w.as_deref() != Some(word.as_str()) {
-                                *w = None;
-                            }
-                        })
-                        .or_insert_with(|| Some(word.clone()));
+                    fixes.entry(variant).and_modify(|w| *w = w.filter(|w| Some(*w) == k)).or_insert(k);
                 }
             }
-            lang.fixes = fixes.into_iter().filter_map(|(v, w)| w.map(|w| (v, w))).collect();
-            let mut keys: Vec<u64> = lang.fixes.keys().map(|v| word_at(v.as_bytes(), 0).0).collect();
+            lang.fixes = fixes.into_iter().filter_map(|(v, w)| Some((word_at(v.as_bytes(), 0).0, w?))).collect();
+            let mut keys: Vec<u64> = lang.fixes.keys().copied().collect();
             for word in lang.tolerant.iter().filter(|w| w.chars().count() > SPLIT_MIN) {
                 lang.long_starts.insert(&word.as_bytes()[..4]);
                 lang.long_ends.insert(&word.as_bytes()[word.len() - 4..]);
@@ -292,7 +299,7 @@ impl Speller {
                 edits.push((both, joined));
                 continue;
             }
-            let fixed = suspects.0.iter().find_map(|l| l.fixes.get(word).cloned());
+            let fixed = suspects.0.iter().find_map(|l| l.fix(h, word).map(str::to_string));
             if let Some(fixed) = fixed.or_else(|| suspects.0.iter().find_map(|l| split(l, word))) {
                 edits.push((range, fixed));
             }

@@ -18,85 +18,137 @@
 //! Patterns of scripts written without spaces (Han, Thai …) match inside words and stay in an
 //! automaton of their own.
 
-/// Patterns by hash, in one open-addressed array (linear probing): a look-up reads a slot,
-/// then the entries of its patterns, which carry what the comparison with the text needs
-/// first. About a fifth of the words of English news text pass the filters and reach this
-/// table (cues, trigger words), so it is laid out for few cache lines per look-up.
+use std::sync::Arc;
+
+/// Patterns by hash, grouped by bucket: a look-up reads where its bucket's entries start,
+/// then those entries (about one), which carry their hash and what the comparison with the
+/// text needs first. About a fifth of the words of English news text pass the filters and
+/// reach this table (cues, trigger words), so it is laid out for few cache lines per look-up;
+/// and it holds hundreds of thousands of patterns, so it has no empty slots: 4 bytes a
+/// bucket and 24 an entry.
 #[derive(Debug, Default)]
 struct Table {
-    /// A power of two of slots, at most three quarters full.
-    slots: Vec<Slot>,
-    /// 64 minus log2 of `slots.len()`.
+    /// Where the entries of each bucket start in `entries`, and after the last, where they
+    /// end. A power of two of buckets, about one per hash.
+    buckets: Vec<u32>,
+    /// 64 minus log2 of the number of buckets.
     shift: u32,
-    /// The patterns of each slot, one range per slot.
+    /// The patterns, bucket by bucket.
     entries: Vec<Entry>,
 }
 
-/// One hash and its range of [`Table::entries`]; `end == 0` marks an empty slot.
-#[derive(Debug, Default, Clone, Copy)]
-struct Slot {
-    hash: u64,
-    start: u32,
-    end: u32,
-}
-
-/// One pattern filed under a hash: its id, its length and its first eight bytes ([`load`]).
+/// One pattern filed under a hash: the hash, the pattern's id, its length and its first
+/// eight bytes ([`load`]).
 #[derive(Debug, Clone, Copy)]
 struct Entry {
+    hash: u64,
+    head: u64,
     pattern: u32,
     len: u32,
-    head: u64,
 }
 
 impl Table {
     /// Build from (hash, pattern) pairs; `patterns` gives their text.
-    fn new(mut pairs: Vec<(u64, u32)>, patterns: &[String]) -> Self {
-        pairs.sort_unstable();
-        let keys = pairs.chunk_by(|a, b| a.0 == b.0).count();
-        let len = (keys * 4 / 3 + 1).max(8).next_power_of_two();
-        let mut table =
-            Table { slots: vec![Slot::default(); len], shift: 64 - len.trailing_zeros(), entries: Vec::new() };
-        table.entries.reserve(pairs.len());
-        for chunk in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let start = table.entries.len() as u32;
-            table.entries.extend(chunk.iter().map(|&(_, id)| {
-                let p = patterns[id as usize].as_bytes();
-                Entry { pattern: id, len: p.len() as u32, head: load(p, 0) }
-            }));
-            let mut i = table.home(chunk[0].0);
-            while table.slots[i].end != 0 {
-                i = (i + 1) & (len - 1);
-            }
-            table.slots[i] = Slot { hash: chunk[0].0, start, end: table.entries.len() as u32 };
+    fn new(pairs: Vec<(u64, u32)>, patterns: &PatternList) -> Self {
+        let keys = {
+            let mut hashes: Vec<u64> = pairs.iter().map(|p| p.0).collect();
+            hashes.sort_unstable();
+            hashes.dedup();
+            hashes.len()
+        };
+        let len = keys.max(8).next_power_of_two();
+        let mut table = Table { buckets: Vec::new(), shift: 64 - len.trailing_zeros(), entries: Vec::new() };
+        let mut entries: Vec<Entry> = pairs
+            .into_iter()
+            .map(|(hash, id)| {
+                let p = patterns.get(id as usize).as_bytes();
+                Entry { hash, head: load(p, 0), pattern: id, len: p.len() as u32 }
+            })
+            .collect();
+        entries.sort_unstable_by_key(|e| (table.bucket(e.hash), e.hash, e.pattern));
+        table.buckets = Vec::with_capacity(len + 1);
+        let mut next = entries.iter().peekable();
+        table.buckets.push(0);
+        for b in 0..len {
+            while next.next_if(|e| table.bucket(e.hash) == b).is_some() {}
+            table.buckets.push((entries.len() - next.len()) as u32);
         }
+        table.entries = entries;
         table
     }
 
-    /// The slot where the probe for `h` starts.
+    /// The bucket of `h`.
     #[inline]
-    fn home(&self, h: u64) -> usize {
-        // Not the filters' multiplier: the table's slots and the filters' words stay apart.
+    fn bucket(&self, h: u64) -> usize {
+        // Not the filters' multiplier: the table's buckets and the filters' words stay apart.
         (h.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> self.shift) as usize
     }
 
-    /// The patterns filed under `h`.
+    /// The patterns filed under `h`: the entries of its bucket with that hash.
     #[inline]
-    fn get(&self, h: u64) -> &[Entry] {
-        if self.slots.is_empty() {
-            return &[];
+    fn get(&self, h: u64) -> impl Iterator<Item = &Entry> {
+        let range = if self.buckets.is_empty() {
+            0..0
+        } else {
+            let b = self.bucket(h);
+            self.buckets[b] as usize..self.buckets[b + 1] as usize
+        };
+        self.entries[range].iter().filter(move |e| e.hash == h)
+    }
+}
+
+/// Patterns end to end in one buffer. An index holds hundreds of thousands of patterns of a
+/// dozen bytes: as a `String` each they cost an allocation and 24 bytes of header apiece,
+/// several times the bytes of the patterns themselves.
+#[derive(Debug, Clone, Default)]
+pub struct PatternList {
+    text: String,
+    /// Where each pattern ends in `text` (it starts where the one before ends).
+    ends: Vec<u32>,
+}
+
+impl PatternList {
+    /// Add `pattern` after the others.
+    pub fn push(&mut self, pattern: &str) {
+        self.text.push_str(pattern);
+        self.ends.push(u32::try_from(self.text.len()).expect("patterns under 4 GB"));
+    }
+
+    /// Pattern `i`.
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    /// Number of patterns.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there is no pattern.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The patterns in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Free the room reserved for more patterns.
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for PatternList {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+        let mut list = PatternList::default();
+        for p in iter {
+            list.push(p.as_ref());
         }
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(h);
-        loop {
-            let slot = self.slots[i];
-            if slot.end == 0 {
-                return &[];
-            }
-            if slot.hash == h {
-                return &self.entries[slot.start as usize..slot.end as usize];
-            }
-            i = (i + 1) & mask;
-        }
+        list
     }
 }
 
@@ -128,18 +180,23 @@ pub struct WordIndex {
     whole_filter: Filter,
     stem_filter: Filter,
     prefix_filter: Filter,
-    /// The patterns, as given to [`WordIndex::new`].
-    patterns: Vec<String>,
+    /// The patterns, as given to [`WordIndex::new`]: shared by the indexes of one view.
+    patterns: Arc<PatternList>,
+    /// How many of them are indexed here.
+    members: usize,
 }
 
 impl WordIndex {
-    /// Index `patterns` (normalised: words joined by single spaces). `is_stem[i]` says whether
-    /// pattern `i` must also be found where the text's word goes on past its end.
-    pub fn new(patterns: Vec<String>, is_stem: &[bool]) -> Self {
+    /// Index the patterns `members` of `patterns` (normalised: words joined by single
+    /// spaces); [`WordIndex::find`] reports them by their place in `patterns`, which several
+    /// indexes may share. `is_stem[i]` says whether pattern `i` must also be found where the
+    /// text's word goes on past its end.
+    pub fn new(patterns: Arc<PatternList>, is_stem: &[bool], members: impl IntoIterator<Item = u32>) -> Self {
         let (mut whole, mut stems, mut firsts, mut prefixes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut stem_lengths = 0u64;
         let (mut stem_starts, mut stem_prefixes, mut short_stems) = (ShortKeys::default(), Vec::new(), false);
-        for (i, p) in patterns.iter().enumerate() {
+        for i in members {
+            let p = patterns.get(i as usize);
             let bytes = p.as_bytes();
             // The word hash after each word but the last goes to the prefix filter.
             let (mut h, mut at) = (SEED, 0);
@@ -155,8 +212,8 @@ impl WordIndex {
                 prefixes.push(h);
                 at = end + 1;
             }
-            whole.push((h, i as u32));
-            if is_stem[i] && p.len() < 64 {
+            whole.push((h, i));
+            if is_stem[i as usize] && p.len() < 64 {
                 let mut h = SEED;
                 for &b in bytes {
                     h = step(h, b);
@@ -164,7 +221,7 @@ impl WordIndex {
                         stem_prefixes.push(h);
                     }
                 }
-                stems.push((h, i as u32));
+                stems.push((h, i));
                 stem_lengths |= 1 << p.len();
                 match p.split(' ').next() {
                     Some(w) if w.len() >= STEM_KEY => stem_starts.insert(&bytes[..STEM_KEY]),
@@ -188,20 +245,21 @@ impl WordIndex {
             stem_lengths,
             ..Default::default()
         };
+        index.members = whole.len();
         index.whole = Table::new(whole, &patterns);
         index.stems = Table::new(stems, &patterns);
         index.patterns = patterns;
         index
     }
 
-    /// Number of patterns.
+    /// Number of patterns indexed.
     pub fn len(&self) -> usize {
-        self.patterns.len()
+        self.members
     }
 
     /// Whether no pattern is indexed.
     pub fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
+        self.members == 0
     }
 
     /// Call `found(pattern, start, end)` for every pattern that starts at a word of `text`
@@ -299,7 +357,7 @@ impl WordIndex {
             let mask = u64::MAX >> (64 - 8 * len);
             return (load(bytes, start) ^ e.head) & mask == 0;
         }
-        bytes[start..].starts_with(self.patterns[e.pattern as usize].as_bytes())
+        bytes[start..].starts_with(self.patterns.get(e.pattern as usize).as_bytes())
     }
 }
 
@@ -461,15 +519,20 @@ mod tests {
 
     fn find(index: &WordIndex, text: &str) -> Vec<(String, usize, usize)> {
         let mut out = Vec::new();
-        index.find(text, |p, s, e| out.push((index.patterns[p].clone(), s, e)), |_, _, _| {});
+        index.find(text, |p, s, e| out.push((index.patterns.get(p).to_string(), s, e)), |_, _, _| {});
         out.sort_by_key(|o| (o.1, o.2));
         out
+    }
+
+    /// An index of all of `patterns`.
+    fn new_index(patterns: &[&str], stems: &[bool]) -> WordIndex {
+        WordIndex::new(Arc::new(patterns.iter().collect()), stems, 0..patterns.len() as u32)
     }
 
     /// The (pattern, text) pairs found in `text`, in text order, with `patterns` indexed and
     /// the ones marked in `stems` as stems.
     fn found_in(patterns: &[&str], stems: &[bool], text: &str) -> Vec<(String, String)> {
-        let index = WordIndex::new(patterns.iter().map(|p| p.to_string()).collect(), stems);
+        let index = new_index(patterns, stems);
         find(&index, text).into_iter().map(|(p, s, e)| (p, text[s..e].to_string())).collect()
     }
 
@@ -494,7 +557,7 @@ mod tests {
         ];
         assert_eq!(got, pairs(&want));
         // The last "wipe out", not the one in "wipe outs".
-        let index = WordIndex::new(patterns.iter().map(|p| p.to_string()).collect(), &stems);
+        let index = new_index(&patterns, &stems);
         assert_eq!(find(&index, text)[4].1, 51);
     }
 
@@ -534,29 +597,31 @@ mod tests {
 
     #[test]
     fn the_table_finds_every_hash_and_only_those() {
-        // Hashes that share a home slot, so probes run on and wrap around the array, and
-        // several patterns under one hash.
-        let patterns: Vec<String> = (0..200).map(|i| format!("w{i}")).collect();
+        // Hashes far apart and close together, so that some share a bucket, and several
+        // patterns under one hash (the shift drops the high bits of `i / 2`).
+        let patterns: PatternList = (0..200).map(|i| format!("w{i}")).collect();
         let mut pairs: Vec<(u64, u32)> = (0..200u32).map(|i| (u64::from(i / 2) << 58, i)).collect();
         pairs.extend((0..50u32).map(|i| (u64::from(i) * 7919 + 1, i)));
         let table = Table::new(pairs.clone(), &patterns);
         for h in pairs.iter().map(|p| p.0) {
             let mut want: Vec<u32> = pairs.iter().filter(|p| p.0 == h).map(|p| p.1).collect();
-            let mut got: Vec<u32> = table.get(h).iter().map(|e| e.pattern).collect();
+            let mut got: Vec<u32> = table.get(h).map(|e| e.pattern).collect();
             want.sort_unstable();
             got.sort_unstable();
             assert_eq!(got, want, "hash {h:#x}");
-            assert!(table.get(h).iter().all(|e| e.len as usize == patterns[e.pattern as usize].len()));
+            assert!(table.get(h).all(|e| e.len as usize == patterns.get(e.pattern as usize).len()));
         }
         for absent in [2u64, 3 << 58 | 5, u64::MAX] {
-            assert!(table.get(absent).is_empty());
+            assert!(table.get(absent).next().is_none());
         }
-        assert!(Table::default().get(1).is_empty());
+        let shared = (0..table.buckets.len() - 1).filter(|&b| table.buckets[b + 1] - table.buckets[b] > 1).count();
+        assert!(shared > 0, "some bucket holds several entries");
+        assert!(Table::default().get(1).next().is_none());
     }
 
     #[test]
     fn nothing_is_found_in_empty_or_unrelated_text() {
-        let index = WordIndex::new(vec!["wipe out".to_string()], &[false]);
+        let index = new_index(&["wipe out"], &[false]);
         assert!(find(&index, "").is_empty());
         assert!(find(&index, "wipeout wipe").is_empty());
         assert!(find(&index, "wipe").is_empty());

@@ -3,25 +3,26 @@
 //! A word list holds tens or hundreds of thousands of words (the shipped lists 26,000 to
 //! 200,000 each, 1.2 million in all), asked only for the few words of a text the speller
 //! suspects. As a hash set of `String`s each word cost an allocation of its own, some 60 bytes
-//! a word. Here the words sit end to end in one buffer, and an open-addressed table holds
-//! where each starts and how long it is: 10 to 20 bytes a word, and no allocation per word.
+//! a word. Here the words sit end to end in one buffer, each ended by a line break, and an
+//! open-addressed table holds where each starts: 10 to 20 bytes a word, and no allocation per
+//! word.
 
 use std::hash::Hasher;
 
 /// A set of words, built once and then only asked.
 #[derive(Debug, Clone, Default)]
 pub struct Dictionary {
-    /// The words, end to end.
+    /// The words, each followed by a line break.
     text: String,
-    /// A power of two of slots, at most three quarters full: `start << 32 | len` of a word of
-    /// `text`, or [`EMPTY`].
-    slots: Vec<u64>,
+    /// A power of two of slots, at most three quarters full: where a word starts in `text`,
+    /// or [`EMPTY`].
+    slots: Vec<u32>,
     /// How many words are in.
     len: usize,
 }
 
-/// An empty slot (no word is 2^32 - 1 bytes long).
-const EMPTY: u64 = u64::MAX;
+/// An empty slot (`text` stays under 4 GB).
+const EMPTY: u32 = u32::MAX;
 
 impl Dictionary {
     /// An empty dictionary sized for about `words` words.
@@ -39,6 +40,9 @@ impl Dictionary {
 
     /// Add the words of a word list, one per line (trimmed, lowercased; empty lines skipped).
     pub fn add_lines(&mut self, list: &str) {
+        // The words take at most the bytes of the list; grown by doubling, the buffer would
+        // keep up to as much again unused.
+        self.text.reserve(list.len());
         for line in list.lines().map(str::trim).filter(|w| !w.is_empty()) {
             // Most lines are lowercase already: no copy for them.
             if line.chars().any(char::is_uppercase) {
@@ -47,17 +51,21 @@ impl Dictionary {
                 self.insert(line);
             }
         }
+        self.text.shrink_to_fit();
     }
 
-    /// Add `word` (as it is) unless it is in.
+    /// Add `word` (as it is) unless it is in. A word holds no line break: the list is read
+    /// line by line.
     pub fn insert(&mut self, word: &str) {
+        debug_assert!(!word.contains('\n'), "a word of a word list is one line");
         if (self.len + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
         let Some(i) = self.probe(word) else { return };
-        let start = self.text.len() as u64;
+        let start = u32::try_from(self.text.len()).ok().filter(|&s| s != EMPTY).expect("word lists under 4 GB");
         self.text.push_str(word);
-        self.slots[i] = start << 32 | word.len() as u64;
+        self.text.push('\n');
+        self.slots[i] = start;
         self.len += 1;
     }
 
@@ -85,7 +93,8 @@ impl Dictionary {
             if slot == EMPTY {
                 return Some(i);
             }
-            if self.word(slot) == word {
+            let rest = &self.text.as_bytes()[slot as usize..];
+            if rest.starts_with(word.as_bytes()) && rest.get(word.len()) == Some(&b'\n') {
                 return None;
             }
             i = (i + 1) & mask;
@@ -93,9 +102,9 @@ impl Dictionary {
     }
 
     /// The word a full slot points at.
-    fn word(&self, slot: u64) -> &str {
-        let start = (slot >> 32) as usize;
-        &self.text[start..start + (slot & 0xFFFF_FFFF) as usize]
+    fn word(&self, slot: u32) -> &str {
+        let rest = &self.text[slot as usize..];
+        &rest[..memchr::memchr(b'\n', rest.as_bytes()).expect("every word ends with a line break")]
     }
 
     /// Double the slots and file every word again.
