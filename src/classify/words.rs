@@ -130,11 +130,6 @@ impl PatternList {
         self.ends.is_empty()
     }
 
-    /// The patterns in order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.len()).map(|i| self.get(i))
-    }
-
     /// Free the room reserved for more patterns.
     pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
