@@ -30,6 +30,10 @@ const COUNTS: &[(&str, usize, usize, &[&str])] = &[
     ("l-hsab", 5_846, 468, &["ar"]),
     // labels 1 and 2: train 922 + 389, dev 417 + 196, test 719 + 201
     ("blp-vitd", 6_046, 2_844, &["bn"]),
+    // News, every article negative. dev + test: am 564, en 1,420, fr 633, ha 954, so 442,
+    // sw 713, yo 617.
+    ("masakhane-news", 5_343, 0, &["am", "en", "fr", "ha", "so", "sw", "yo"]),
+    ("10kgnad", 1_028, 0, &["de"]),
 ];
 
 #[test]

@@ -86,7 +86,7 @@ fn a_negation_inside_an_insult_or_a_rhetorical_frame_negates_nothing() {
 /// Lowest accuracy each language's functional suite (`tests/fixtures/functional`, see its
 /// README) may fall to: what the shipped lexicons score, less about five cases. A lexicon edit
 /// that loses more than that fails here, with the cases it lost.
-const FUNCTIONAL_FLOORS: [(&str, f64); 10] = [
+const FUNCTIONAL_FLOORS: [(&str, f64); 12] = [
     ("ar", 0.87),
     ("de", 0.93),
     ("es", 0.91),
@@ -96,6 +96,8 @@ const FUNCTIONAL_FLOORS: [(&str, f64); 10] = [
     ("nl", 0.93),
     ("pl", 0.94),
     ("pt", 0.91),
+    ("ru", 0.90),
+    ("tr", 0.89),
     ("zh", 0.92),
 ];
 

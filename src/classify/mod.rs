@@ -380,6 +380,9 @@ impl Classifier {
         for h in &mut hits {
             h.sentence = layout.sentence_of(h.orig.start);
         }
+        // The views drop punctuation, so a phrase may have been found across a sentence end
+        // ("… for murder. The …" as "murder the"): no term spans two sentences.
+        hits.retain(|h| h.orig.is_empty() || layout.sentence_of(h.orig.end - 1) == h.sentence);
         let cues = Cues::collect(self, &hits);
         let mut evidence = Vec::new();
         // Rules see every hit; term evidence keeps only the longest of nested same-category hits.

@@ -268,3 +268,12 @@ weight = 0.6
         assert!(a.evidence.iter().any(|e| e.category == "dehumanisation"), "{text}: {:?}", a.evidence);
     }
 }
+
+#[test]
+fn no_term_spans_two_sentences() {
+    let c = classifier();
+    // The views drop punctuation: "… until. The …" reads "until the" in them.
+    assert!(fired(&c, "We will nie rest until the end.", "we will nie rest until"));
+    assert!(!fired(&c, "We will nie rest. Until the end.", "we will nie rest until"));
+    assert!(c.classify("We will nie rest. Until the end.", Some("xx")).evidence.is_empty());
+}

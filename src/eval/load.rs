@@ -94,6 +94,7 @@ impl RowReader<'_> {
         let mut csv = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .quoting(self.spec.quoting.unwrap_or(format == Format::Csv))
+            .quote(self.spec.quote)
             .has_headers(self.spec.columns.is_none())
             .flexible(true)
             .from_reader(BufReader::new(file));
@@ -270,6 +271,27 @@ mod tests {
         assert_eq!(d.examples[0].text, "\"Sie\" sind Pack");
         assert!(d.examples[0].gold && !d.examples[1].gold);
         assert_eq!(d.examples[1].line, 2);
+    }
+
+    #[test]
+    fn the_news_presets_unquote_their_fields() {
+        // MasakhaNEWS: TSV whose fields are quoted as in CSV, quotes inside doubled, the
+        // language from the folder; 10kGNAD: `;`-separated, quoted with `'`.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("swa")).unwrap();
+        let tsv = write(
+            &dir.path().join("swa"),
+            "dev.tsv",
+            "category\theadline\ttext\turl\nhealth\tH\t\"Alisema \"\"hapana\"\" leo.\"\tu\n",
+        );
+        let d = load(&crate::eval::presets::find("masakhane-news").unwrap().spec(vec![tsv], dir.path())).unwrap();
+        assert_eq!(d.examples[0].text, "Alisema \"hapana\" leo.");
+        assert_eq!((d.examples[0].lang.as_deref(), d.examples[0].gold), (Some("sw"), false));
+        let csv = write(dir.path(), "test.csv", "Inland;'Er sagte: \"Nein; nie\".'\nSport;'Tor!'\n");
+        let d = load(&crate::eval::presets::find("10kgnad").unwrap().spec(vec![csv], dir.path())).unwrap();
+        let texts: Vec<&str> = d.examples.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, ["Er sagte: \"Nein; nie\".", "Tor!"]);
+        assert_eq!(d.examples[0].category, "Inland");
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub struct DatasetSpec {
     /// Whether `"` quotes fields. `None`: yes for CSV, no for TSV (most NLP TSVs are raw text
     /// in which a `"` is just a character).
     pub quoting: Option<bool>,
+    /// The quote character, when quoting (`"`; 10kGNAD quotes with `'`).
+    pub quote: u8,
     /// Column names for files without a header row; `None` means the first row is the header.
     pub columns: Option<Vec<String>>,
     /// Column holding the text to classify.
@@ -91,6 +93,7 @@ impl DatasetSpec {
             format: None,
             delimiter: b',',
             quoting: None,
+            quote: b'"',
             columns: None,
             text: "text".into(),
             positive: vec!["label=1".parse().expect("valid condition")],
@@ -122,17 +125,36 @@ impl DatasetSpec {
     }
 }
 
-/// The language token in a file name: `train_en.tsv` → `en`, `fr_dataset.csv` → `fr`.
+/// The language token in a file name: `train_en.tsv` → `en`, `fr_dataset.csv` → `fr`; or,
+/// when the name has none, the name of its folder as an ISO 639-3 code, as MasakhaNEWS
+/// lays its files out: `eng/dev.tsv` → `en`.
 ///
-/// The token must be a known ISO 639-1 code among those datasets use, so that `dev` or `all`
-/// is never taken for a language.
+/// The token must be a known ISO 639-1 code among those datasets use (or the 639-3 code of
+/// one), so that `dev` or `all` is never taken for a language.
 pub fn lang_from_file_name(path: &Path) -> Option<String> {
     const CODES: &[&str] = &[
         "am", "ar", "bn", "de", "el", "en", "es", "fa", "fr", "ha", "hi", "id", "it", "ja", "ko", "nl", "pl", "pt",
         "ru", "so", "sw", "tr", "uk", "ur", "yo", "zh",
     ];
+    const FOLDERS: &[(&str, &str)] = &[
+        ("amh", "am"),
+        ("ara", "ar"),
+        ("deu", "de"),
+        ("eng", "en"),
+        ("fra", "fr"),
+        ("hau", "ha"),
+        ("som", "so"),
+        ("spa", "es"),
+        ("swa", "sw"),
+        ("yor", "yo"),
+    ];
     let stem = path.file_stem()?.to_str()?.to_ascii_lowercase();
-    stem.split(|c: char| !c.is_ascii_alphanumeric()).find(|t| CODES.contains(t)).map(str::to_string)
+    let in_name = stem.split(|c: char| !c.is_ascii_alphanumeric()).find(|t| CODES.contains(t));
+    let folder = || {
+        let name = path.parent()?.file_name()?.to_str()?.to_ascii_lowercase();
+        FOLDERS.iter().find(|(f, _)| *f == name).map(|(_, code)| *code)
+    };
+    in_name.or_else(folder).map(str::to_string)
 }
 
 #[cfg(test)]
@@ -144,6 +166,8 @@ mod tests {
         assert_eq!(lang_from_file_name(Path::new("a/train_en.tsv")).as_deref(), Some("en"));
         assert_eq!(lang_from_file_name(Path::new("fr_dataset.csv")).as_deref(), Some("fr"));
         assert_eq!(lang_from_file_name(Path::new("dev.csv")), None);
+        assert_eq!(lang_from_file_name(Path::new("data/swa/dev.tsv")).as_deref(), Some("sw"));
+        assert_eq!(lang_from_file_name(Path::new("data/ibo/dev.tsv")), None, "no lexicons, no code");
     }
 
     #[test]
