@@ -118,6 +118,9 @@ struct CompiledTerm {
     /// Index in `Classifier::regexes` of a term left as a regex; `None` for a literal (or a
     /// finite regex spelled out as literals), which spells every word it matches.
     regex: Option<usize>,
+    /// A harmless phrase that hides the matches of its category inside it (see
+    /// [`Classifier::silence`]).
+    silence: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -370,6 +373,7 @@ impl Classifier {
     pub fn classify(&self, text: &str, lang: Option<&str>) -> Assessment {
         let lang = lang.filter(|l| !l.is_empty() && *l != "und");
         let mut hits = self.find_hits(text, lang);
+        self.silence(&mut hits, false);
         // Cues alone (a reporting verb, a negation) are no evidence: a text without a signal
         // has nothing to explain, and most news text has none.
         if !hits.iter().any(|h| self.role_of(h.term) == Role::Signal) {
@@ -410,8 +414,10 @@ impl Classifier {
     /// `lexicon test` checks examples against.
     pub fn term_matches(&self, text: &str, lang: Option<&str>) -> Vec<TermMatch> {
         let lang = lang.filter(|l| !l.is_empty() && *l != "und");
-        self.find_hits(text, lang)
-            .into_iter()
+        let mut hits = self.find_hits(text, lang);
+        // A silencer's own examples must match it.
+        self.silence(&mut hits, true);
+        hits.into_iter()
             .map(|h| {
                 let t = &self.terms[h.term];
                 TermMatch {
@@ -428,6 +434,27 @@ impl Classifier {
     /// Assess many texts in parallel on the rayon pool.
     pub fn classify_batch<S: AsRef<str> + Sync>(&self, items: &[(S, Option<S>)]) -> Vec<Assessment> {
         items.par_iter().map(|(t, l)| self.classify(t.as_ref(), l.as_ref().map(|l| l.as_ref()))).collect()
+    }
+
+    /// Drop the hits that a silencer of their category covers (a harmless phrase: "kill
+    /// time" around "kill"), and the silencers too unless `keep_silencers`. Done before
+    /// anything else looks at the hits, so that neither term evidence nor rules see them: a
+    /// weight-0 phrase hides a word's evidence (see [`Classifier::longest_per_category`]) but
+    /// a rule would still see the word.
+    fn silence(&self, hits: &mut Vec<Hit>, keep_silencers: bool) {
+        let silencer = |h: &Hit| self.terms[h.term].silence;
+        if !hits.iter().any(silencer) {
+            return;
+        }
+        let covers: Vec<(usize, Range<usize>)> =
+            hits.iter().filter(|h| silencer(h)).map(|h| (self.terms[h.term].category, h.orig.clone())).collect();
+        hits.retain(|h| {
+            if silencer(h) {
+                return keep_silencers;
+            }
+            let category = self.terms[h.term].category;
+            !covers.iter().any(|(c, r)| *c == category && r.start <= h.orig.start && h.orig.end <= r.end)
+        });
     }
 
     fn role_of(&self, term: usize) -> Role {
@@ -1280,6 +1307,7 @@ impl Builder {
             stem: false,
             boundaries: true,
             regex: None,
+            silence: t.spec.silence,
         };
         if let Some(literal) = &t.spec.literal {
             let stem = literal.trim_end().ends_with('*');

@@ -65,6 +65,11 @@ category = "threat"
 weight = 0.6
 
 [[term]]
+match = "stupid question"
+category = "derogation"
+silence = true
+
+[[term]]
 match = "nothing worse than"
 category = "derogation"
 weight = 0.2
@@ -276,4 +281,19 @@ fn no_term_spans_two_sentences() {
     assert!(fired(&c, "We will nie rest until the end.", "we will nie rest until"));
     assert!(!fired(&c, "We will nie rest. Until the end.", "we will nie rest until"));
     assert!(c.classify("We will nie rest. Until the end.", Some("xx")).evidence.is_empty());
+}
+
+#[test]
+fn a_silencer_hides_its_category_inside_it_from_evidence_and_rules() {
+    let c = classifier();
+    assert!(rule_fires(&c, "glims stupid"));
+    // "stupid question" is harmless: neither "stupid" nor the silencer is evidence, and the
+    // group rule no longer sees "stupid".
+    let a = c.classify("glims stupid question", Some("xx"));
+    assert!(a.evidence.iter().all(|e| e.category == "target_group"), "{:?}", a.evidence);
+    assert_eq!(a.level, Level::None);
+    // The group word is another category: a silencer hides nothing of it.
+    let labels = |t: &str| c.term_matches(t, Some("xx")).into_iter().map(|m| m.label).collect::<Vec<_>>();
+    assert_eq!(labels("glims stupid question"), ["glims", "stupid question"]);
+    assert_eq!(labels("glims stupid"), ["glims", "stupid"]);
 }

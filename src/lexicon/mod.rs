@@ -81,6 +81,10 @@ pub struct TermSpec {
     pub category: String,
     /// Weight in 0..1; the category's default when absent.
     pub weight: Option<f64>,
+    /// A harmless phrase ("kill time", "tuer dans l'œuf"): matches of its category inside it
+    /// are no evidence and no rule sees them, and it is neither itself. Its weight is unused.
+    #[serde(default)]
+    pub silence: bool,
     /// Why the term matters, and its ambiguities.
     #[serde(default)]
     pub note: String,

@@ -18,7 +18,8 @@ pub(super) fn check_shadowing(entries: &Entries, out: &mut Vec<Diagnostic>) {
     // Shadowed term → the longer terms that hide it.
     let mut found: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (bi, longer) in list.iter().enumerate() {
-        let Some(b) = longer.pattern.as_deref() else { continue };
+        // A silencer hides the words inside it on purpose.
+        let Some(b) = longer.pattern.as_deref().filter(|_| !longer.term.spec.silence) else { continue };
         for (s, e) in inner_spans(b) {
             let Some(shorter) = by_pattern.get(&b[s..e]) else { continue };
             let (word_start, word_end) = (starts_word(b, s), ends_word(b, e));
