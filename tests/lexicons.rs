@@ -87,12 +87,12 @@ fn a_negation_inside_an_insult_or_a_rhetorical_frame_negates_nothing() {
 /// README) may fall to: what the shipped lexicons score, less about five cases. A lexicon edit
 /// that loses more than that fails here, with the cases it lost.
 const FUNCTIONAL_FLOORS: [(&str, f64); 12] = [
-    ("ar", 0.87),
+    ("ar", 0.90),
     ("de", 0.93),
-    ("es", 0.91),
+    ("es", 0.94),
     ("fr", 0.95),
-    ("hi", 0.88),
-    ("it", 0.92),
+    ("hi", 0.95),
+    ("it", 0.94),
     ("nl", 0.93),
     ("pl", 0.94),
     ("pt", 0.91),
