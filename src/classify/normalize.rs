@@ -216,7 +216,7 @@ impl Builder {
 /// Normalise `input` for literal terms: words separated by single spaces, punctuation gone.
 /// `fold_diacritics` also removes combining marks.
 pub fn normalize(input: &str, fold_diacritics: bool) -> Normalized {
-    if is_normal_already(input) {
+    if is_normal_already(input, fold_diacritics) {
         // Lexicon patterns are mostly like this: spare the builder a pass per spelling.
         return Normalized { text: input.to_string(), map: vec![Segment { at: 0, orig: 0, end: LINEAR }] };
     }
@@ -224,18 +224,28 @@ pub fn normalize(input: &str, fold_diacritics: bool) -> Normalized {
     if fold_diacritics { views.folded.unwrap_or(views.literal) } else { views.literal }
 }
 
-/// Whether `input` is lowercase ASCII words joined by single spaces, without digits (leet) or
-/// three one-letter words in a row (spaced letters): then it is its own literal view.
-fn is_normal_already(input: &str) -> bool {
-    let bytes = input.as_bytes();
+/// Whether `input` is lowercase words joined by single spaces, without digits (leet) or three
+/// one-letter words in a row (spaced letters): then it is its own literal view. The letters
+/// are ASCII, or (without diacritic folding) letters of the common scripts that are their own
+/// lowercase, which the views copy as they are (see [`common_letter`]): Cyrillic, Turkish,
+/// Arabic and Devanagari patterns, hundreds of thousands once spelled out, skip the builder.
+fn is_normal_already(input: &str, fold_diacritics: bool) -> bool {
+    let letter = |c: char| {
+        c.is_ascii_lowercase()
+            || (!fold_diacritics
+                && !c.is_ascii()
+                && common_letter(c)
+                && c != 'İ'
+                && c.to_lowercase().eq(std::iter::once(c)))
+    };
     let mut single_run = 0;
     !input.is_empty()
-        && bytes.iter().all(|&b| b.is_ascii_lowercase() || b == b' ')
+        && input.chars().all(|c| c == ' ' || letter(c))
         && !input.starts_with(' ')
         && !input.ends_with(' ')
         && !input.contains("  ")
         && input.split(' ').all(|w| {
-            single_run = if w.len() == 1 { single_run + 1 } else { 0 };
+            single_run = if w.chars().nth(1).is_none() { single_run + 1 } else { 0 };
             single_run < 3
         })
 }
@@ -1278,8 +1288,33 @@ mod tests {
 
     #[test]
     fn text_that_is_its_own_view_is_taken_as_is() {
-        for s in ["kill them", "a plague", "i h a t e them", "k1ll", "two  spaces", " lead"] {
-            assert_eq!(normalize(s, false).text, views(s, false, false).literal.text, "{s}");
+        let samples = [
+            "kill them",
+            "a plague",
+            "i h a t e them",
+            "k1ll",
+            "two  spaces",
+            " lead",
+            "убить всех мигрантов",
+            "Убить",
+            "ж и д ы",
+            "ёж",
+            "suriyeliler defolsun",
+            "İğrenç",
+            "ığrenç",
+            "straße",
+            "été",
+            "الشيعة خنازير",
+            "مسلمانों को मारो",
+            "杀光他们",
+            "ς",
+        ];
+        for s in samples {
+            for fold in [false, true] {
+                let want = views(s, fold, false);
+                let want = if fold { want.folded.unwrap_or(want.literal) } else { want.literal };
+                assert_eq!(normalize(s, fold).text, want.text, "{s} (fold {fold})");
+            }
         }
         let n = normalize("kill them", false);
         assert_eq!(n.original_range(5, 9), (5, 9));
