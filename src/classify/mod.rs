@@ -1114,6 +1114,15 @@ struct WordIndexBuilder {
     ids: Vec<u32>,
 }
 
+/// The key of a literal pattern in [`Builder::pattern_ids`].
+fn pattern_hash(pattern: &str, fold: bool) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(pattern.as_bytes());
+    h.write_u8(u8::from(fold));
+    h.finish()
+}
+
 /// The terms each literal pattern stands for, all in one array: most of the hundreds of
 /// thousands of patterns stand for one term, and a `Vec` of terms each cost an allocation and
 /// a header apiece, more than the terms.
@@ -1264,9 +1273,14 @@ struct SlowRegex {
 struct Builder {
     lexicons: Vec<LexiconInfo>,
     terms: Vec<CompiledTerm>,
-    /// Literal patterns, each with whether it is matched in the diacritic-folded view.
-    patterns: Vec<(String, bool)>,
-    pattern_ids: rustc_hash::FxHashMap<(String, bool), usize>,
+    /// Literal patterns, end to end, and whether each is matched in the diacritic-folded
+    /// view.
+    patterns: words::PatternList,
+    folds: Vec<bool>,
+    /// Each pattern's place in `patterns`, filed by [`pattern_hash`]: hundreds of thousands
+    /// of patterns as map keys of their own (a second copy of each) made the build's peak
+    /// memory.
+    pattern_ids: hashbrown::HashTable<u32>,
     /// (pattern, term) pairs, made [`PatternTerms`] at the end.
     pattern_terms: Vec<(u32, u32)>,
     /// Words of the lexicons, for one-typo corrections (see [`spelling`]).
@@ -1328,7 +1342,7 @@ impl Builder {
                 self.learn_words(lexicon, written.trim(), typos && !stem);
             }
             self.learn_words(lexicon, &pattern, typos && !stem);
-            self.add_pattern(pattern, fold, ti);
+            self.add_pattern(&pattern, fold, ti);
         } else if let (Some(source), Some(form)) = (&t.spec.regex, form) {
             term.boundaries = !source.chars().any(is_unspaced_script);
             match form {
@@ -1344,7 +1358,7 @@ impl Builder {
                             s
                         };
                         self.learn_words(lexicon, &s, typos);
-                        self.add_pattern(s, fold, ti);
+                        self.add_pattern(&s, fold, ti);
                     }
                 }
                 // Anything else stays a regex, run where its trigger words stand or found
@@ -1393,23 +1407,26 @@ impl Builder {
     }
 
     /// Make `pattern` (normalised) a literal pattern standing for term `ti`.
-    fn add_pattern(&mut self, pattern: String, fold: bool, ti: usize) {
+    fn add_pattern(&mut self, pattern: &str, fold: bool, ti: usize) {
         let pi = self.pattern_id(pattern, fold);
         self.pattern_terms.push((pi as u32, ti as u32));
     }
 
     /// Index of literal pattern `pattern` (normalised), added if new.
-    fn pattern_id(&mut self, pattern: String, fold: bool) -> usize {
-        let key = (pattern, fold);
-        match self.pattern_ids.get(&key) {
-            Some(&pi) => pi,
-            None => {
-                let pi = self.patterns.len();
-                self.pattern_ids.insert(key.clone(), pi);
-                self.patterns.push(key);
-                pi
-            }
+    fn pattern_id(&mut self, pattern: &str, fold: bool) -> usize {
+        let hash = pattern_hash(pattern, fold);
+        let (patterns, folds) = (&self.patterns, &self.folds);
+        let same = |&pi: &u32| folds[pi as usize] == fold && patterns.get(pi as usize) == pattern;
+        if let Some(&pi) = self.pattern_ids.find(hash, same) {
+            return pi as usize;
         }
+        let pi = self.patterns.len();
+        self.patterns.push(pattern);
+        self.folds.push(fold);
+        let (patterns, folds) = (&self.patterns, &self.folds);
+        let rehash = |&pi: &u32| pattern_hash(patterns.get(pi as usize), folds[pi as usize]);
+        self.pattern_ids.insert_unique(hash, pi as u32, rehash);
+        pi
     }
 
     fn finish(mut self, categories: Vec<CategoryInfo>, levels: Levels) -> Result<Classifier, Vec<FileError>> {
@@ -1444,18 +1461,20 @@ impl Builder {
         let mut plain = WordIndexBuilder::default();
         let mut folded = WordIndexBuilder::default();
         let (mut unspaced, mut unspaced_patterns) = (Vec::new(), Vec::new());
-        for (pi, (pattern, fold)) in self.patterns.into_iter().enumerate() {
+        for (pi, &fold) in self.folds.iter().enumerate() {
+            let pattern = self.patterns.get(pi);
             let terms = literal_terms.of(pi).map(|ti| &self.terms[ti]);
             if terms.clone().all(|t| t.boundaries) {
                 let index = if fold { &mut folded } else { &mut plain };
                 index.is_stem.push(terms.clone().any(|t| t.stem));
-                index.patterns.push(&pattern);
+                index.patterns.push(pattern);
                 index.ids.push(pi as u32);
             } else {
-                unspaced.push(pattern);
+                unspaced.push(pattern.to_string());
                 unspaced_patterns.push(pi);
             }
         }
+        drop(std::mem::take(&mut self.patterns));
         // Trigger words follow the literal patterns in the plain index.
         let mut triggers: Vec<_> = std::mem::take(&mut self.triggers).into_iter().collect();
         triggers.sort_unstable();
