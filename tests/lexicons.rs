@@ -141,3 +141,13 @@ fn functional_suites_hold_their_accuracy() {
         assert!(accuracy >= floor, "{lang}: accuracy {accuracy:.3} < {floor}; wrong:\n{}", wrong.join("\n"));
     }
 }
+
+/// Turkish capital "İ" reads as "i": "İğrenç" (disgusting) is the term "iğrenç" (Unicode's
+/// lowercase, "i" and a combining dot, matched nothing).
+#[test]
+fn turkish_dotted_capital_i_matches_terms_written_with_i() {
+    let c = shipped();
+    let level = |t: &str| c.classify(t, Some("tr")).level;
+    assert!(level("İğrenç Suriyeliler.") >= tocsin::model::Level::Watch);
+    assert_eq!(level("İğrenç Suriyeliler."), level("iğrenç Suriyeliler."));
+}

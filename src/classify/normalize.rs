@@ -1190,10 +1190,14 @@ fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'à'..='å' | 'è'..='ë' | 'ì'..='ï' | 'ò'..='ö' | 'ù'..='ü' | 'ý' | 'ÿ')
 }
 
+/// Lowercase `c` for matching: the full case folds "ß" → "ss" and final sigma → σ, and
+/// Turkish dotted capital "İ" → "i" (Unicode lowercases it to "i" and a combining dot, which
+/// no term spelled with "i" would match: "İğrenç" must read as "iğrenç").
 fn fold_case(c: char) -> impl Iterator<Item = char> {
     let special: Option<&'static [char]> = match c {
         'ß' | 'ẞ' => Some(&['s', 's']),
         'ς' => Some(&['σ']),
+        'İ' => Some(&['i']),
         _ => None,
     };
     let (a, b) = match special {
@@ -1318,6 +1322,14 @@ mod tests {
         }
         let n = normalize("kill them", false);
         assert_eq!(n.original_range(5, 9), (5, 9));
+    }
+
+    #[test]
+    fn turkish_dotted_capital_i_is_a_plain_i() {
+        assert_eq!(norm("İğrenç İnsanlar"), "iğrenç insanlar");
+        // Written decomposed (I + combining dot above), the same.
+        assert_eq!(norm("I\u{307}ğrenç"), "iğrenç");
+        assert_eq!(normalize("İstanbul", false).original_range(0, 8), (0, 9));
     }
 
     #[test]
