@@ -3,7 +3,7 @@
 //! Both lexicon patterns and article text go through [`normalize`], so they meet in one form:
 //! - NFKC, applied to each character with its combining marks: "ﬁ" = "fi", full-width =
 //!   ASCII, "e" + U+0301 = "é", so a regex class such as `[ée]` sees one character;
-//! - lowercase, with the full case folds `ß` → `ss` and final sigma → σ;
+//! - lowercase, with the full case folds `ß` → `ss` and final sigma → σ, and Turkish `İ` → `i`;
 //! - invisible characters dropped (zero-width space/joiners, soft hyphen, BOM, Arabic
 //!   tatweel and Arabic vowel marks, which writers add or omit freely);
 //! - every run of characters that are neither letters, digits nor combining marks becomes one
