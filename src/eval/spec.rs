@@ -41,7 +41,8 @@ pub enum LangSource {
     Fixed(String),
     /// A column; an empty cell falls back to detection.
     Column(String),
-    /// A two- or three-letter token in the file name (`train_en.tsv`, `fr_dataset.csv`).
+    /// A two- or three-letter token in the file name (`train_en.tsv`, `fr_dataset.csv`), or
+    /// the folder named by its ISO 639-3 code (`eng/dev.tsv`): see [`lang_from_file_name`].
     FileName,
 }
 
