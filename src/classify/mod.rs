@@ -42,7 +42,7 @@ use crate::config::{FileError, Levels};
 use crate::lexicon::categories::{
     CUE_CONDEMNATION, CUE_NEGATION, CUE_REFERENCE, CUE_REPORTING, DEROGATION, TARGET_GROUP,
 };
-use crate::lexicon::{LexiconSet, Origin};
+use crate::lexicon::{LexiconSet, Negates, Origin};
 use crate::model::{Assessment, Evidence, EvidenceKind, Speech};
 use context::Layout;
 use normalize::{Normalized, is_unspaced_script, normalize};
@@ -121,6 +121,8 @@ struct CompiledTerm {
     /// A harmless phrase that hides the matches of its category inside it (see
     /// [`Classifier::silence`]).
     silence: bool,
+    /// For a negation cue, the side it negates.
+    negates: Negates,
 }
 
 #[derive(Debug, Clone)]
@@ -790,13 +792,13 @@ impl Classifier {
         sentence: usize,
         parts: &[&Hit],
     ) -> Speech {
-        let token = parts.iter().map(|h| h.token).min().unwrap_or(0);
+        let first = parts.iter().map(|h| h.token).min().unwrap_or(0);
+        let last = parts.iter().map(|h| h.last).max().unwrap_or(first);
         let governs = |n: &Negation| {
-            let before = n.token < token
-                && token - n.token <= NEGATION_REACH
-                && !layout.clause_break_between(n.orig.end, orig.start);
             let inside = orig.start <= n.orig.start && n.orig.end <= orig.end && n.orig != *orig;
-            before || (inside && !self.spelled_by_part(text, n, parts))
+            (n.before(first) && !layout.clause_break_between(n.orig.end, orig.start))
+                || (n.after(last) && !layout.clause_break_between(orig.end, n.orig.start))
+                || (inside && !self.spelled_by_part(text, n, parts))
         };
         let reported = layout.is_quoted(orig) || cues.reporting.contains(&sentence);
         // Words quoted or reported, then judged in the next sentence ('"Muslims are rats," he
@@ -919,10 +921,10 @@ impl Classifier {
                 let Some(parts) = self.rule_match(rule, in_sentence) else { continue };
                 let start = parts.iter().map(|h| h.orig.start).min().unwrap_or(0);
                 let end = parts.iter().map(|h| h.orig.end).max().unwrap_or(0);
-                if self.voided(text, rule, cues, s, &parts) {
+                let orig = start..end;
+                if self.voided(text, layout, rule, cues, s, &orig, &parts) {
                     continue;
                 }
-                let orig = start..end;
                 let speech = self.speech(text, cues, layout, &orig, s, &parts);
                 out.push(self.evidence(
                     text,
@@ -941,16 +943,30 @@ impl Classifier {
     }
 
     /// Whether one of the rule's `unless` cues voids it: anywhere in the sentence, except
-    /// negation, which must stand at most [`NEGATION_REACH`] tokens before the rule's words or
-    /// among them, and not be spelled by one of its terms ("Ze verdienen het **niet** om te
-    /// leven" is the call itself).
-    fn voided(&self, text: &str, rule: &CompiledRule, cues: &Cues, sentence: usize, parts: &[&Hit]) -> bool {
+    /// negation, which must stand at most [`NEGATION_REACH`] tokens before the rule's words (or
+    /// after them, for a negation that negates what precedes it) or among them, and not be
+    /// spelled by one of its terms ("Ze verdienen het **niet** om te leven" is the call itself).
+    fn voided(
+        &self,
+        text: &str,
+        layout: &Layout,
+        rule: &CompiledRule,
+        cues: &Cues,
+        sentence: usize,
+        orig: &Range<usize>,
+        parts: &[&Hit],
+    ) -> bool {
         let first = parts.iter().map(|h| h.token).min().unwrap_or(0);
         let last = parts.iter().map(|h| h.last).max().unwrap_or(0);
         rule.unless.iter().any(|&u| {
             if self.categories[u].role == Role::Negation {
                 cues.negations(sentence).iter().any(|n| {
-                    n.token + NEGATION_REACH >= first && n.token <= last && !self.spelled_by_part(text, n, parts)
+                    // Before the words, even across a comma: "Nigdy nie powiedziałbym, że
+                    // kobiety są głupsze" (I would never say that women are dumber).
+                    let stands = (first..=last).contains(&n.token)
+                        || n.before(first)
+                        || (n.after(last) && !layout.clause_break_between(orig.end, n.orig.start));
+                    stands && !self.spelled_by_part(text, n, parts)
                 })
             } else {
                 cues.all.contains(&(sentence, u))
@@ -1032,7 +1048,11 @@ impl Cues {
                 // worth shit", "isn't it obvious that"), not a negation of what follows.
                 Role::Negation if c.inside_longer_term(i, hits) => continue,
                 Role::Negation => {
-                    cues.negation.entry(h.sentence).or_default().push(Negation { token: h.token, orig: h.orig.clone() })
+                    cues.negation.entry(h.sentence).or_default().push(Negation {
+                        token: h.token,
+                        orig: h.orig.clone(),
+                        negates: c.terms[h.term].negates,
+                    })
                 }
                 Role::Reference | Role::OtherCue => {}
             }
@@ -1047,11 +1067,26 @@ impl Cues {
     }
 }
 
-/// A negation cue: its first token and its range in the original text.
+/// A negation cue: its first token, its range in the original text and the side it negates.
 #[derive(Debug, Clone)]
 struct Negation {
     token: usize,
     orig: Range<usize>,
+    negates: Negates,
+}
+
+impl Negation {
+    /// Whether it negates what follows and stands at most [`NEGATION_REACH`] tokens before
+    /// the token `first`.
+    fn before(&self, first: usize) -> bool {
+        self.negates.following() && self.token < first && first - self.token <= NEGATION_REACH
+    }
+
+    /// Whether it negates what precedes and stands at most [`NEGATION_REACH`] tokens after
+    /// the token `last`.
+    fn after(&self, last: usize) -> bool {
+        self.negates.preceding() && self.token > last && self.token - last <= NEGATION_REACH
+    }
 }
 
 /// Whether a regex match in the regex view neither starts nor ends inside a word.
@@ -1322,6 +1357,7 @@ impl Builder {
             boundaries: true,
             regex: None,
             silence: t.spec.silence,
+            negates: t.spec.negates.unwrap_or_default(),
         };
         if let Some(literal) = &t.spec.literal {
             let stem = literal.trim_end().ends_with('*');

@@ -4,7 +4,8 @@
 use super::*;
 use crate::model::Level;
 
-/// Cues, signals and rules of the invented language. `glims` is the group; `nie` negates.
+/// Cues, signals and rules of the invented language. `glims` is the group; `nie` negates
+/// what follows it, `nae` what precedes it (as Turkish "değil"), `nix` either side.
 const LEXICON: &str = r#"
 [lexicon]
 id = "xx-test"
@@ -13,6 +14,16 @@ language = "xx"
 [[term]]
 regex = '\b(nie|no)\b'
 category = "negation"
+
+[[term]]
+match = "nae"
+category = "negation"
+negates = "preceding"
+
+[[term]]
+match = "nix"
+category = "negation"
+negates = "both"
 
 [[term]]
 match = "condemned"
@@ -296,4 +307,35 @@ fn a_silencer_hides_its_category_inside_it_from_evidence_and_rules() {
     let labels = |t: &str| c.term_matches(t, Some("xx")).into_iter().map(|m| m.label).collect::<Vec<_>>();
     assert_eq!(labels("glims stupid question"), ["glims", "stupid question"]);
     assert_eq!(labels("glims stupid"), ["glims", "stupid"]);
+}
+
+#[test]
+fn a_negation_after_the_words_negates_them_when_its_term_says_so() {
+    let c = classifier();
+    // "nae" negates what precedes it, in reach and in the same clause.
+    assert_eq!(speech_of(&c, "glims are stupid nae", "stupid"), Speech::Negated);
+    assert!(!rule_fires(&c, "glims are stupid nae"));
+    assert_eq!(speech_of(&c, "nae glims are stupid", "stupid"), Speech::Direct);
+    assert!(rule_fires(&c, "nae glims are stupid"));
+    assert_eq!(speech_of(&c, "glims are stupid, nae", "stupid"), Speech::Direct);
+    assert!(rule_fires(&c, "glims are stupid, nae"));
+    assert_eq!(speech_of(&c, "glims are stupid one two three four nae", "stupid"), Speech::Direct);
+    // "nix" negates either side; "nie" only what follows, as before.
+    assert_eq!(speech_of(&c, "glims are stupid nix", "stupid"), Speech::Negated);
+    assert_eq!(speech_of(&c, "nix glims are stupid", "stupid"), Speech::Negated);
+    assert_eq!(speech_of(&c, "glims are stupid nie", "stupid"), Speech::Direct);
+    assert!(rule_fires(&c, "glims are stupid nie"));
+}
+
+#[test]
+fn negates_belongs_to_negation_cues() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("lexicons/categories.toml"), dir.path().join("categories.toml")).unwrap();
+    let lexicon = "[lexicon]\nid = \"xx-bad\"\nlanguage = \"xx\"\n\n[[term]]\nmatch = \"stupid\"\n\
+                   category = \"derogation\"\nnegates = \"preceding\"\n";
+    std::fs::write(dir.path().join("xx.toml"), lexicon).unwrap();
+    let errors = LexiconSet::load_paths(&[dir.path().to_path_buf()]).unwrap_err();
+    let shown = format!("{errors:?}");
+    assert!(shown.contains("xx.toml") && shown.contains("negates"), "{shown}");
 }

@@ -85,6 +85,11 @@ pub struct TermSpec {
     /// are no evidence and no rule sees them, and it is neither itself. Its weight is unused.
     #[serde(default)]
     pub silence: bool,
+    /// For a term of the `negation` cue category: which words it negates (default
+    /// `following`). Verb-final and predicate-final languages put the negation after what it
+    /// negates: Turkish "hayvan değil" (not animals), Amharic "እንስሳ አይደሉም", Bengali "মারব না"
+    /// (will not kill).
+    pub negates: Option<Negates>,
     /// Why the term matters, and its ambiguities.
     #[serde(default)]
     pub note: String,
@@ -94,6 +99,33 @@ pub struct TermSpec {
     /// Texts the term must not match.
     #[serde(default)]
     pub counter_examples: Vec<String>,
+}
+
+/// Which words a negation cue governs: those within [`crate::classify::NEGATION_REACH`]
+/// tokens of it, in the same clause, on the side it names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Negates {
+    /// The words after it: "not kill", "nie zabijać", "ne … pas".
+    #[default]
+    Following,
+    /// The words before it: Turkish "değil", Amharic "አይደለም", Bengali "না".
+    Preceding,
+    /// Either side: Hindi and Urdu "नहीं"/"نہیں" stand before a verb ("नहीं मारेंगे") and after
+    /// a predicate ("कीड़े नहीं हैं").
+    Both,
+}
+
+impl Negates {
+    /// Whether it negates words that follow it.
+    pub fn following(self) -> bool {
+        self != Negates::Preceding
+    }
+
+    /// Whether it negates words that precede it.
+    pub fn preceding(self) -> bool {
+        self != Negates::Following
+    }
 }
 
 /// `[[rule]]` as written.
@@ -451,6 +483,9 @@ pub enum EntryError {
     /// A weight outside 0..1.
     #[error("weight {0} is outside 0..1")]
     Weight(f64),
+    /// `negates` on a term of another category than `negation`.
+    #[error("`negates` is for terms of the \"negation\" category, not {0:?}")]
+    NegatesOutsideNegation(String),
     /// A rule with neither `all` nor `any`.
     #[error("rule {0:?} needs `all` or `any`")]
     RuleWithoutParts(String),
@@ -489,6 +524,9 @@ pub fn check_term(spec: &TermSpec, categories: &Categories) -> Result<f64, Entry
             compile_regex(source)?;
         }
         _ => {}
+    }
+    if spec.negates.is_some() && category.name != categories::CUE_NEGATION {
+        return Err(EntryError::NegatesOutsideNegation(category.name.clone()));
     }
     check_weight(spec.weight, category)
 }

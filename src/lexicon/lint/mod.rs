@@ -324,7 +324,7 @@ pub fn check_entries(categories: Categories, parsed: Vec<ParsedLexicon>) -> (Lex
 fn entry_code(e: &EntryError) -> Code {
     match e {
         EntryError::UnknownCategory(_) => Code::UnknownCategory,
-        EntryError::MatchAndRegex | EntryError::NoPattern => Code::BadTerm,
+        EntryError::MatchAndRegex | EntryError::NoPattern | EntryError::NegatesOutsideNegation(_) => Code::BadTerm,
         EntryError::EmptyMatch => Code::NeverMatches,
         EntryError::Regex(RegexError::Invalid { .. }) => Code::RegexInvalid,
         EntryError::Regex(RegexError::MatchesEmpty(_)) => Code::RegexMatchesEmpty,
