@@ -151,3 +151,18 @@ fn turkish_dotted_capital_i_matches_terms_written_with_i() {
     assert!(level("İğrenç Suriyeliler.") >= tocsin::model::Level::Watch);
     assert_eq!(level("İğrenç Suriyeliler."), level("iğrenç Suriyeliler."));
 }
+
+#[test]
+fn verb_final_negations_deny_the_words_before_them() {
+    use tocsin::model::Level;
+    let c = shipped();
+    let level = |t: &str, lang: &str| c.classify(t, Some(lang)).level;
+    // Turkish değil negates the predicate before it, with a filler word between…
+    assert!(level("Suriyeliler asalak.", "tr") >= Level::Watch);
+    assert_eq!(level("Suriyeliler bence asalak falan değil.", "tr"), Level::None);
+    // …but not across a comma: the tag question "değil mi?" asks for agreement.
+    assert!(level("Suriyeliler asalak, değil mi?", "tr") >= Level::Watch);
+    // Hindi नहीं after a predicate ("are not insects"); "कुछ नहीं" (nothing) denies no one.
+    assert_eq!(level("मुसलमान कीड़े नहीं हैं।", "hi"), Level::None);
+    assert!(level("चूतिया औरतें कुछ नहीं समझतीं।", "hi") >= Level::Watch);
+}

@@ -52,6 +52,13 @@ use unicode_normalization::char::is_combining_mark;
 /// "Ce ne sont pas des voisins : ce sont des cafards" is not negated).
 pub const NEGATION_REACH: usize = 4;
 
+/// How many tokens after a match a negation cue that negates what precedes it may stand
+/// (`negates = "preceding"` or `"both"`): the predicate it negates stands next to it, or with
+/// one filler word between ("asalak falan değil", "बेवकूफ़ बिलकुल नहीं"). Further back are the
+/// subject and object, which a negation of the verb does not deny ("चूतिया औरतें कुछ नहीं
+/// समझतीं", f— women understand nothing).
+pub const NEGATION_REACH_AFTER: usize = 2;
+
 /// How many words may precede a reference word ("they") in its sentence for it to point back
 /// at a group in the previous sentence. A reference of several words ("your kind", "these
 /// people") is unambiguous and points back from anywhere in its sentence.
@@ -1047,13 +1054,11 @@ impl Cues {
                 // A negation spelled inside a longer term is that term's own meaning ("aren't
                 // worth shit", "isn't it obvious that"), not a negation of what follows.
                 Role::Negation if c.inside_longer_term(i, hits) => continue,
-                Role::Negation => {
-                    cues.negation.entry(h.sentence).or_default().push(Negation {
-                        token: h.token,
-                        orig: h.orig.clone(),
-                        negates: c.terms[h.term].negates,
-                    })
-                }
+                Role::Negation => cues.negation.entry(h.sentence).or_default().push(Negation {
+                    token: h.token,
+                    orig: h.orig.clone(),
+                    negates: c.terms[h.term].negates,
+                }),
                 Role::Reference | Role::OtherCue => {}
             }
             cues.all.insert((h.sentence, category));
@@ -1082,10 +1087,10 @@ impl Negation {
         self.negates.following() && self.token < first && first - self.token <= NEGATION_REACH
     }
 
-    /// Whether it negates what precedes and stands at most [`NEGATION_REACH`] tokens after
-    /// the token `last`.
+    /// Whether it negates what precedes and stands at most [`NEGATION_REACH_AFTER`] tokens
+    /// after the token `last`.
     fn after(&self, last: usize) -> bool {
-        self.negates.preceding() && self.token > last && self.token - last <= NEGATION_REACH
+        self.negates.preceding() && self.token > last && self.token - last <= NEGATION_REACH_AFTER
     }
 }
 
