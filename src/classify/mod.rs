@@ -929,7 +929,7 @@ impl Classifier {
                 let start = parts.iter().map(|h| h.orig.start).min().unwrap_or(0);
                 let end = parts.iter().map(|h| h.orig.end).max().unwrap_or(0);
                 let orig = start..end;
-                if self.voided(text, layout, rule, cues, s, &orig, &parts) {
+                if self.voided(text, layout, rule, cues, s, &parts) {
                     continue;
                 }
                 let speech = self.speech(text, cues, layout, &orig, s, &parts);
@@ -960,9 +960,9 @@ impl Classifier {
         rule: &CompiledRule,
         cues: &Cues,
         sentence: usize,
-        orig: &Range<usize>,
         parts: &[&Hit],
     ) -> bool {
+        let end = parts.iter().map(|h| h.orig.end).max().unwrap_or(0);
         let first = parts.iter().map(|h| h.token).min().unwrap_or(0);
         let last = parts.iter().map(|h| h.last).max().unwrap_or(0);
         rule.unless.iter().any(|&u| {
@@ -972,7 +972,7 @@ impl Classifier {
                     // kobiety są głupsze" (I would never say that women are dumber).
                     let stands = (first..=last).contains(&n.token)
                         || n.before(first)
-                        || (n.after(last) && !layout.clause_break_between(orig.end, n.orig.start));
+                        || (n.after(last) && !layout.clause_break_between(end, n.orig.start));
                     stands && !self.spelled_by_part(text, n, parts)
                 })
             } else {

@@ -151,6 +151,10 @@ codes! {
     AnyPartReferencesNothing = "any-part-references-nothing", Warning;
     /// `unless` names a cue category that has no terms in the rule's language.
     UnlessWithoutCues = "unless-without-cues", Warning;
+    /// A regex of a spaced script that is searched in every text of its language: it is no
+    /// finite list of phrases and does not start with words to look it up by (a leading
+    /// `\d`, `\w+` or optional part). One such regex can cost as much as all the literals.
+    RegexOnEveryText = "regex-on-every-text", Warning;
     /// A term or rule without a `note`.
     MissingNote = "missing-note", Warning;
     /// A term or rule without `examples`.

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 use super::{Code, Diagnostic, Entries, Entry, at};
-use crate::classify::normalize::{is_punctuation, normalize, normalize_for_regex};
+use crate::classify::expand;
+use crate::classify::normalize::{is_punctuation, is_unspaced_script, normalize, normalize_for_regex};
 
 /// Literal and regex patterns that cannot work as written.
 pub(super) fn check_patterns(entries: &Entries, out: &mut Vec<Diagnostic>) {
@@ -59,6 +60,12 @@ fn removed_symbol(c: char) -> bool {
 }
 
 fn check_regex_view(e: &Entry, source: &str, out: &mut Vec<Diagnostic>) {
+    if runs_on_every_text(source) {
+        let message = format!(
+            "regex {source:?} is searched in every text of its language: it is no finite list of phrases and does not start with words to look it up by; start it with a word (not \\d, \\w+ or an optional part), or split it into terms that do"
+        );
+        out.push(Diagnostic::at(&e.term.origin, Code::RegexOnEveryText, message));
+    }
     let unseen = unnormalised_regex_parts(source);
     if !unseen.is_empty() {
         let message = format!(
@@ -67,6 +74,15 @@ fn check_regex_view(e: &Entry, source: &str, out: &mut Vec<Diagnostic>) {
         );
         out.push(Diagnostic::at(&e.term.origin, Code::RegexUnnormalised, message));
     }
+}
+
+/// Whether the classifier searches regex `source` in every text of its language (see
+/// [`expand::regex_plan`]). Scripts written without spaces have no words to start at: their
+/// regexes always run through their language's `RegexSet`, and are not reported.
+pub(super) fn runs_on_every_text(source: &str) -> bool {
+    !source.chars().any(is_unspaced_script)
+        && expand::literal_expansions(source).is_none()
+        && expand::regex_plan(source).triggered.is_none()
 }
 
 /// Parts of a regex that cannot occur in the regex view of a text: literal characters that

@@ -253,3 +253,23 @@ fn every_code_has_a_distinct_name() {
     let names: HashSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(names.len(), Code::ALL.len());
 }
+
+#[test]
+fn regexes_searched_in_every_text_are_reported() {
+    for (regex, flagged) in [
+        // No word to start at: a leading class, number or optional part.
+        (r"\w+ must die", true),
+        (r"\d[\d,]* (were|are) killed", true),
+        (r"(\w+ )?them all\b", true),
+        (r"(kill )?them all\b", false),
+        // A finite list is spelled out (an optional word too); a leading word starts the search.
+        (r"\b(kill|burn) them\b", false),
+        (r"\bkill (\w+ ){0,3}them\b", false),
+        // Scripts without spaces always run through their language's set.
+        (r"杀光\w+", false),
+    ] {
+        assert_eq!(terms::runs_on_every_text(regex), flagged, "{regex}");
+    }
+    let (found, messages) = lint(&[("en/a.toml", lex("en-a", "en", &term(r"re:\w+ must die", "violence")))]);
+    assert_eq!(only(&found, Code::RegexOnEveryText), [("en/a.toml".into(), Some(7))], "{messages:?}");
+}
