@@ -166,3 +166,15 @@ fn verb_final_negations_deny_the_words_before_them() {
     assert_eq!(level("मुसलमान कीड़े नहीं हैं।", "hi"), Level::None);
     assert!(level("चूतिया औरतें कुछ नहीं समझतीं।", "hi") >= Level::Watch);
 }
+
+#[test]
+fn look_alike_letters_of_another_script_do_not_hide_a_word() {
+    let c = shipped();
+    // Cyrillic "і" and "а" in English words; a Latin "a" and leet in Russian ones.
+    let en = |t: &str| c.classify(t, Some("en")).level;
+    assert!(en("Kill all Muslims now.") >= tocsin::model::Level::Warning);
+    assert_eq!(en("Kіll аll Muslіms now."), en("Kill all Muslims now."));
+    let ru = |t: &str| c.classify(t, Some("ru")).level;
+    assert!(ru("Мусульмане — тараканы.") >= tocsin::model::Level::Watch);
+    assert_eq!(ru("Мусульмaне — т@раканы."), ru("Мусульмане — тараканы."));
+}

@@ -239,7 +239,11 @@ fn is_normal_already(input: &str, fold_diacritics: bool) -> bool {
                 && c.to_lowercase().eq(std::iter::once(c)))
     };
     let mut single_run = 0;
+    // A word mixing ASCII letters with others may mix scripts: the views fold it.
+    let mixed =
+        !input.is_ascii() && input.split(' ').any(|w| !w.is_ascii() && w.bytes().any(|b| b.is_ascii_alphabetic()));
     !input.is_empty()
+        && !mixed
         && input.chars().all(|c| c == ' ' || letter(c))
         && !input.starts_with(' ')
         && !input.ends_with(' ')
@@ -283,6 +287,8 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
     let mut literal = Writer::new(input.len(), false);
     let mut regex = want_regex.then(|| Writer::new(input.len(), true));
     let mut unspaced = false;
+    // Whether a Greek or Cyrillic letter was seen: only then may a word mix scripts.
+    let mut lookalike_script = false;
     let bytes = input.as_bytes();
     let mut group = String::new();
     let mut i = 0;
@@ -342,6 +348,7 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
             continue;
         }
         let c = input[i..].chars().next().expect("on a character boundary");
+        lookalike_script |= ('\u{0370}'..='\u{052F}').contains(&c);
         let mut end = i + c.len_utf8();
         // Letters of the common scripts, unless a combining mark follows: no invisible
         // character, mark or compatibility form to look for. Caseless ones (Ethiopic, Arabic,
@@ -421,14 +428,98 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
         }
         i = end;
     }
-    let (literal, word_starts) = literal.finish();
-    Views {
-        folded: if want_folded { fold_diacritics(&literal) } else { None },
-        literal,
-        word_starts,
-        regex: regex.map(|w| w.finish().0),
-        unspaced,
+    let (mut literal, word_starts) = literal.finish();
+    let mut regex = regex.map(|w| w.finish().0);
+    if lookalike_script {
+        // Letters are replaced where they stand: the words start where they did.
+        for view in [Some(&mut literal), regex.as_mut()].into_iter().flatten() {
+            if let Some(folded) = fold_mixed_scripts(view) {
+                *view = folded;
+            }
+        }
     }
+    Views { folded: if want_folded { fold_diacritics(&literal) } else { None }, literal, word_starts, regex, unspaced }
+}
+
+/// `text` with each word that mixes Latin letters with Greek or Cyrillic ones written in the
+/// script most of its letters are in, or `None` when no word does: "kіll" with a Cyrillic
+/// "і" is "kill", "Muslіms" is "muslims", "мусульмaн" with a Latin "a" is "мусульман". Letters
+/// that look alike across scripts are the cheapest evasion there is (one keystroke defeats
+/// every term), and no real word mixes scripts. Only look-alikes change (a Cyrillic "ж" in a
+/// Latin word stays); a word with as many letters of each script is left as it is.
+fn fold_mixed_scripts(text: &Normalized) -> Option<Normalized> {
+    let mut edits = Vec::new();
+    let mut start = 0;
+    for word in text.text.split(' ') {
+        let range = start..start + word.len();
+        start = range.end + 1;
+        if word.is_ascii() {
+            continue;
+        }
+        let latin = word.bytes().filter(u8::is_ascii_alphabetic).count();
+        let greek = word.chars().filter(|c| ('\u{0370}'..='\u{03FF}').contains(c)).count();
+        let cyrillic = word.chars().filter(|c| ('\u{0400}'..='\u{052F}').contains(c)).count();
+        if latin == 0 || greek + cyrillic == 0 {
+            continue;
+        }
+        let lookalike = if latin > greek + cyrillic {
+            latin_lookalike
+        } else if cyrillic > latin + greek {
+            cyrillic_lookalike
+        } else {
+            continue;
+        };
+        // Letter by letter, so that the others keep their exact place in the original.
+        for (i, c) in word.char_indices() {
+            if let Some(l) = lookalike(c) {
+                let at = range.start + i;
+                edits.push((at..at + c.len_utf8(), l.to_string()));
+            }
+        }
+    }
+    (!edits.is_empty()).then(|| text.with_replacements(&edits))
+}
+
+/// The Latin letter a lowercase Cyrillic or Greek letter looks like.
+fn latin_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'с' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ε' => 'e',
+        'һ' => 'h',
+        'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'ӏ' => 'l',
+        'м' => 'm',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' => 'u',
+        'ν' => 'v',
+        'ԝ' => 'w',
+        'х' | 'χ' => 'x',
+        'у' => 'y',
+        _ => return None,
+    })
+}
+
+/// The Cyrillic letter a lowercase Latin letter looks like.
+fn cyrillic_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'a' => 'а',
+        'c' => 'с',
+        'e' => 'е',
+        'k' => 'к',
+        'o' => 'о',
+        'p' => 'р',
+        'x' => 'х',
+        'y' => 'у',
+        _ => return None,
+    })
 }
 
 /// The literal view with its combining marks dropped (a decomposable letter decomposed first:
@@ -1583,6 +1674,26 @@ mod tests {
             out.extend(text.split("\n\n").map(str::to_string));
         }
         out
+    }
+
+    #[test]
+    fn words_mixing_scripts_are_written_in_their_main_script() {
+        // Cyrillic look-alikes in Latin words, Latin ones in Cyrillic words.
+        assert_eq!(norm("Kіll all Muslіms"), "kill all muslims");
+        assert_eq!(norm("Кill аll thеm"), "kill all them");
+        assert_eq!(norm("мусульмaне и eвреи"), "мусульмане и евреи");
+        // Leet becomes Latin letters first, then the word's script takes them.
+        assert_eq!(norm("мусульм@не"), "мусульмане");
+        // Only look-alikes change; a tie, or a word in one script, stays as it is.
+        assert_eq!(norm("жkill дa москва paris"), "жkill дa москва paris");
+        // The evidence points at the word as written.
+        let src = "we kіll";
+        let n = normalize(src, false);
+        assert_eq!(n.text, "we kill");
+        let (s, e) = n.original_range(3, 7);
+        assert_eq!(&src[s..e], "kіll");
+        // Patterns fold as text does.
+        assert_eq!(normalize("мусульмaн", false).text, "мусульман");
     }
 
     #[test]
