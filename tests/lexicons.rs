@@ -178,3 +178,12 @@ fn look_alike_letters_of_another_script_do_not_hide_a_word() {
     assert!(ru("Мусульмане — тараканы.") >= tocsin::model::Level::Watch);
     assert_eq!(ru("Мусульмaне — т@раканы."), ru("Мусульмане — тараканы."));
 }
+
+#[test]
+fn letters_written_three_times_do_not_hide_a_word() {
+    let c = shipped();
+    let en = |t: &str| c.classify(t, Some("en")).level;
+    assert!(en("We will kill them all.") >= tocsin::model::Level::Warning);
+    assert_eq!(en("We will kiiiill them aaaall."), en("We will kill them all."));
+    assert_eq!(en("They are raaaaats."), en("They are rats."));
+}

@@ -270,6 +270,9 @@ pub struct Classifier {
     words: WordIndexes,
     /// Patterns of lexicons with `fold_diacritics`, looked up in the folded view.
     folded_words: WordIndexes,
+    /// Every word of every literal pattern, by word hash: which spelling of an elongated word
+    /// ("kiiiill") counts (see [`normalize::unelongate`]).
+    pattern_words: words::Filter,
     /// Lexicons with `fold_diacritics` (few): text of their languages needs the folded view.
     folding_lexicons: Vec<usize>,
     /// Literal patterns of scripts without spaces, which match inside words.
@@ -480,9 +483,19 @@ impl Classifier {
         let regex_sets =
             || self.regex_sets.iter().filter(|g| g.language == "*" || lang.is_none_or(|l| g.language == l));
         let want_regex_view = regex_sets().any(|g| !g.literal_view);
-        let views = normalize::views(text, want_folded, want_regex_view);
-        let mut norm = views.literal;
-        let mut word_starts = Some(views.word_starts);
+        let normalize::Views { literal: mut norm, word_starts, mut folded, regex: regex_view, unspaced } =
+            normalize::views(text, want_folded, want_regex_view);
+        // Letters written three times or more ("kiiiill") are written once or twice, as a word
+        // of some pattern has them (in the literal view, which most regexes see too). Whole
+        // words are replaced: word starts stay where they were.
+        let knows = |h| self.pattern_words.contains(h);
+        if let Some(fixed) = normalize::unelongate(&norm, knows) {
+            norm = fixed;
+            if want_folded {
+                folded = normalize::fold_diacritics(&norm);
+            }
+        }
+        let mut word_starts = Some(word_starts);
         // The walk of the word index hands each word to the speller first; only a text with a
         // word it suspects is corrected, and then walked again.
         let suspects = self.speller.suspects(lang);
@@ -494,7 +507,6 @@ impl Classifier {
                 suspect = suspect || suspects.word(h, &norm.text, start, end);
             })
         };
-        let mut folded = views.folded;
         if suspect && let Some(corrected) = self.speller.correct(&norm, lang) {
             norm = corrected;
             word_starts = None;
@@ -516,7 +528,7 @@ impl Classifier {
                 |_, _, _| {},
             );
         }
-        if !self.unspaced_patterns.is_empty() && views.unspaced {
+        if !self.unspaced_patterns.is_empty() && unspaced {
             for m in self.unspaced.find_overlapping_iter(&norm.text) {
                 let pi = self.unspaced_patterns[m.pattern().as_usize()];
                 self.literal_hit(pi, &norm, m.start(), m.end(), lang, &mut hits);
@@ -525,7 +537,7 @@ impl Classifier {
         let triggered = self.triggered(&norm, &triggers, &armed, lang);
         self.run_triggered(&norm, triggered, &mut hits);
         for g in regex_sets() {
-            let Some(view) = (if g.literal_view { Some(&norm) } else { views.regex.as_ref() }) else { continue };
+            let Some(view) = (if g.literal_view { Some(&norm) } else { regex_view.as_ref() }) else { continue };
             for ri in g.set.matches(&view.text).into_iter().map(|i| g.members[i]) {
                 let ti = self.regexes[ri].term;
                 if !self.applies(self.terms[ti].lexicon, lang) {
@@ -1515,6 +1527,7 @@ impl Builder {
                 unspaced_patterns.push(pi);
             }
         }
+        let pattern_words = words::word_filter(&self.patterns);
         drop(std::mem::take(&mut self.patterns));
         // Trigger words follow the literal patterns in the plain index.
         let mut triggers: Vec<_> = std::mem::take(&mut self.triggers).into_iter().collect();
@@ -1592,6 +1605,7 @@ impl Builder {
             terms: self.terms,
             words,
             folded_words,
+            pattern_words,
             folding_lexicons,
             unspaced,
             unspaced_patterns,

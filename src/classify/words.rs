@@ -437,6 +437,23 @@ fn step(h: u64, b: u8) -> u64 {
     (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
 }
 
+/// Every word of `patterns` (space-separated) as a filter of word hashes ([`word_at`]).
+pub(super) fn word_filter(patterns: &PatternList) -> Filter {
+    let mut keys: Vec<u64> = Vec::new();
+    for i in 0..patterns.len() {
+        let bytes = patterns.get(i).as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let (h, end) = word_at(bytes, at);
+            keys.push(h);
+            at = end + 1;
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    Filter::of(&keys)
+}
+
 /// A set of strings of up to four bytes as 65,536 bits (8 KB, in the cache), keyed by a
 /// hash: a member is always found; about one absent key in a hundred is found too, and then
 /// the real look-up decides. Longer strings are keyed by their first four bytes.
