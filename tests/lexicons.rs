@@ -187,3 +187,16 @@ fn letters_written_three_times_do_not_hide_a_word() {
     assert_eq!(en("We will kiiiill them aaaall."), en("We will kill them all."));
     assert_eq!(en("They are raaaaats."), en("They are rats."));
 }
+
+#[test]
+fn masked_and_bang_letters_do_not_hide_a_word() {
+    let c = shipped();
+    let en = |t: &str| c.classify(t, Some("en")).level;
+    let plain = en("Kill all Muslims now.");
+    assert!(plain >= tocsin::model::Level::Warning);
+    // "*" for a vowel, filled from the English words only (not the Dutch "moslims").
+    assert_eq!(en("Kill all m*slims now."), plain);
+    // "!" for i, which also ends no sentence inside a word.
+    assert_eq!(en("Kill all musl!ms now."), plain);
+    assert_eq!(en("K!ll all Muslims now."), plain);
+}

@@ -137,6 +137,8 @@ enum Split {
     AfterStop { spaced: bool },
     /// After a terminator that always ends a sentence.
     AfterTerminator,
+    /// Right after `!` or `?`: a letter next ends nothing ("k!ll", "musl!ms" are leet).
+    AfterBang,
 }
 
 impl Default for SentenceSplitter {
@@ -156,7 +158,9 @@ impl SentenceSplitter {
         let terminator = matches!(c, '!' | '?' | '。' | '！' | '？' | '؟' | '۔' | '।' | '॥' | '።' | '፧');
         let closing = matches!(c, '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '}' | '」' | '』');
         self.state = match self.state {
+            _ if c == '!' || c == '?' => Split::AfterBang,
             _ if terminator => Split::AfterTerminator,
+            Split::AfterBang if c.is_ascii_alphabetic() => Split::Text,
             Split::Text if c == '.' => Split::AfterStop { spaced: false },
             Split::Text => Split::Text,
             Split::AfterStop { .. } if c == ' ' || c == '\t' => Split::AfterStop { spaced: true },
@@ -168,8 +172,10 @@ impl SentenceSplitter {
                 Split::Text
             }
             Split::AfterStop { spaced: false } => Split::Text,
-            Split::AfterTerminator if c == ' ' || c == '\t' || c == '.' || closing => Split::AfterTerminator,
-            Split::AfterTerminator => {
+            Split::AfterTerminator | Split::AfterBang if c == ' ' || c == '\t' || c == '.' || closing => {
+                Split::AfterTerminator
+            }
+            Split::AfterTerminator | Split::AfterBang => {
                 self.start_at(i);
                 Split::Text
             }
@@ -300,6 +306,15 @@ mod tests {
         let s = l.sentence_of(t.find("Second").unwrap());
         assert_eq!(t[l.sentence_range(s)].trim(), "Second one?");
         assert_ne!(l.sentence_of(0), l.sentence_of(t.find("First").unwrap()));
+    }
+
+    #[test]
+    fn a_bang_inside_a_word_ends_no_sentence() {
+        // Leet: "!" for "i" between letters. "Wow!Great" is a typo that stays one sentence.
+        let t = "Kill all musl!ms now! Then go.";
+        let l = Layout::new(t);
+        assert_eq!(l.sentence_of(0), l.sentence_of(t.find("ms now").unwrap()));
+        assert_ne!(l.sentence_of(0), l.sentence_of(t.find("Then").unwrap()));
     }
 
     #[test]

@@ -270,9 +270,11 @@ pub struct Classifier {
     words: WordIndexes,
     /// Patterns of lexicons with `fold_diacritics`, looked up in the folded view.
     folded_words: WordIndexes,
-    /// Every word of every literal pattern, by word hash: which spelling of an elongated word
-    /// ("kiiiill") counts (see [`normalize::unelongate`]).
-    pattern_words: words::Filter,
+    /// The words of the literal patterns of each language ("*": of universal lexicons; "":
+    /// of all): which spelling of an elongated or masked word ("kiiiill", "m*slims") counts
+    /// (see [`normalize::unelongate`]). Per language, or the Dutch "moslims" would be
+    /// taken for the English "m*slims".
+    pattern_words: HashMap<String, words::Vocabulary>,
     /// Lexicons with `fold_diacritics` (few): text of their languages needs the folded view.
     folding_lexicons: Vec<usize>,
     /// Literal patterns of scripts without spaces, which match inside words.
@@ -485,15 +487,17 @@ impl Classifier {
         let want_regex_view = regex_sets().any(|g| !g.literal_view);
         let normalize::Views { literal: mut norm, word_starts, mut folded, regex: regex_view, unspaced } =
             normalize::views(text, want_folded, want_regex_view);
-        // Letters written three times or more ("kiiiill") are written once or twice, as a word
-        // of some pattern has them (in the literal view, which most regexes see too). Whole
-        // words are replaced: word starts stay where they were.
-        let knows = |h| self.pattern_words.contains(h);
-        if let Some(fixed) = normalize::unelongate(&norm, knows) {
-            norm = fixed;
-            if want_folded {
-                folded = normalize::fold_diacritics(&norm);
+        // Letters written three times or more ("kiiiill") or masked ("m*slims"), spelled as a
+        // word of some pattern has them (see [`Classifier::unobfuscate`]).
+        let changed = match self.unobfuscate(&norm, lang) {
+            Some(fixed) => {
+                norm = fixed;
+                true
             }
+            None => false,
+        };
+        if changed && want_folded {
+            folded = normalize::fold_diacritics(&norm);
         }
         let mut word_starts = Some(word_starts);
         // The walk of the word index hands each word to the speller first; only a text with a
@@ -570,6 +574,23 @@ impl Classifier {
         }
         hits.sort_by_key(|h| (h.orig.start, h.orig.end));
         hits
+    }
+
+    /// `norm` (a literal view) with its elongated words ("kiiiill", see
+    /// [`normalize::unelongate`]) and masked words ("m*slims", see [`normalize::unmask`])
+    /// spelled as a word of some pattern of `lang` has them, or `None` when none changes.
+    /// Apart from `find_hits`, whose hot loop it would only crowd: it finds nothing in most
+    /// texts.
+    #[inline(never)]
+    fn unobfuscate(&self, norm: &Normalized, lang: Option<&str>) -> Option<Normalized> {
+        let vocabularies = [lang.unwrap_or(""), "*"].map(|l| self.pattern_words.get(l));
+        let knows = |word: &str| vocabularies.iter().flatten().any(|v| v.knows(word));
+        let unelongated = normalize::unelongate(norm, knows);
+        let text = unelongated.as_ref().unwrap_or(norm);
+        if text.text.contains(normalize::MASK) {
+            return normalize::unmask(text, knows).or(unelongated);
+        }
+        unelongated
     }
 
     /// The hits of literal patterns in `norm` (a literal view), the regexes their trigger words
@@ -1450,6 +1471,26 @@ impl Builder {
         self.terms.push(term);
     }
 
+    /// The vocabularies of [`Classifier::pattern_words`].
+    fn vocabularies(&self, literal_terms: &PatternTerms) -> HashMap<String, words::Vocabulary> {
+        let mut members: HashMap<String, Vec<usize>> = HashMap::new();
+        for pi in 0..self.patterns.len() {
+            members.entry(String::new()).or_default().push(pi);
+            let mut languages: Vec<&str> = literal_terms
+                .of(pi)
+                .map(|ti| &self.lexicons[self.terms[ti].lexicon])
+                .map(|l| if l.universal { "*" } else { l.language.as_str() })
+                .collect();
+            languages.sort_unstable();
+            languages.dedup();
+            for l in languages {
+                members.entry(l.to_string()).or_default().push(pi);
+            }
+        }
+        let is_stem = |pi: usize| literal_terms.of(pi).any(|ti| self.terms[ti].stem);
+        members.into_par_iter().map(|(l, m)| (l, words::Vocabulary::new(&self.patterns, &m, is_stem))).collect()
+    }
+
     /// Let the speller know the words of a pattern of `lexicon`, if its language has a
     /// typo-tolerant lexicon (universal lexicons teach no language's vocabulary).
     fn learn_words(&mut self, lexicon: usize, pattern: &str, tolerant: bool) {
@@ -1527,7 +1568,7 @@ impl Builder {
                 unspaced_patterns.push(pi);
             }
         }
-        let pattern_words = words::word_filter(&self.patterns);
+        let pattern_words = self.vocabularies(&literal_terms);
         drop(std::mem::take(&mut self.patterns));
         // Trigger words follow the literal patterns in the plain index.
         let mut triggers: Vec<_> = std::mem::take(&mut self.triggers).into_iter().collect();

@@ -336,6 +336,13 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
                     Some(letter) => Class::Word(letter),
                     None => Class::Punct(b as char),
                 }
+            } else if (b == b'!' || b == b'*')
+                && literal.letters_before().is_some_and(|n| n > 0)
+                && letters_after(input, i + 1).letters > 0
+            {
+                // Inside a word: "k!ll" is "kill"; "m*slims" keeps a mask that
+                // [`unmask`] fills with the letter a pattern has there.
+                Class::Word(if b == b'!' { 'i' } else { MASK })
             } else if b.is_ascii_whitespace() || b.is_ascii_control() {
                 Class::Space
             } else {
@@ -482,12 +489,11 @@ fn fold_mixed_scripts(text: &Normalized) -> Option<Normalized> {
 
 /// `text` (a view) with each word that has a letter written three times or more in a row
 /// ("kiiiill", "raaaats", "scuuuum", "ооочень") spelled with each such run once or twice,
-/// whichever spelling `knows` (a word hash, [`super::words::word_at`]) takes for a word of
-/// some pattern, the fewest letters first ("kill", not "kiill"; "killll" is "kill", not
+/// whichever spelling `knows` takes for a word of some pattern, the fewest letters first ("kill", not "kiill"; "killll" is "kill", not
 /// "kil"). A word no pattern has in any spelling of two letters or more ("www", "zzz") is left
 /// as it is. `None` when nothing changes: most texts, which a scan of sixteen bytes at a time
 /// passes through.
-pub(crate) fn unelongate(text: &Normalized, knows: impl Fn(u64) -> bool) -> Option<Normalized> {
+pub(crate) fn unelongate(text: &Normalized, knows: impl Fn(&str) -> bool) -> Option<Normalized> {
     let bytes = text.text.as_bytes();
     let mut edits = Vec::new();
     let mut from = 0;
@@ -502,12 +508,59 @@ pub(crate) fn unelongate(text: &Normalized, knows: impl Fn(u64) -> bool) -> Opti
     (!edits.is_empty()).then(|| text.with_replacements(&edits))
 }
 
+/// A letter masked by `*` inside a word ("m*slims", "k*ll"), kept in the views as this
+/// character until [`unmask`] reads it.
+pub(crate) const MASK: char = '*';
+
+/// `text` (a view) with each word masked by one or two `*` ("m*slims", "k*ll") spelled
+/// with the letters that make it a word of some pattern (`knows`): the first in alphabetical
+/// order when several do ("sh*t" is "shit", not "shot"). Latin letters fill a Latin word,
+/// Cyrillic ones a Cyrillic word. `None` when nothing changes.
+pub(crate) fn unmask(text: &Normalized, knows: impl Fn(&str) -> bool) -> Option<Normalized> {
+    let bytes = text.text.as_bytes();
+    let mut edits = Vec::new();
+    let mut from = 0;
+    while let Some(at) = bytes[from..].iter().position(|&b| b == MASK as u8).map(|k| from + k) {
+        let start = bytes[..at].iter().rposition(|&b| b == b' ').map_or(0, |i| i + 1);
+        let end = bytes[at..].iter().position(|&b| b == b' ').map_or(bytes.len(), |i| at + i);
+        from = end;
+        let word = &text.text[start..end];
+        let masks = word.matches(MASK).count();
+        if masks > 2 {
+            continue;
+        }
+        let letters: Vec<char> = if word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) {
+            ('а'..='я').collect()
+        } else {
+            ('a'..='z').collect()
+        };
+        // Censors mask vowels mostly, and several fillings are often one word spelled two
+        // ways ("moslims", "muslims"): the first in alphabetical order is taken.
+        let found = (0..letters.len().pow(masks as u32)).find_map(|k| {
+            let (mut k, mut spelled) = (k, String::with_capacity(word.len() + 2));
+            for c in word.chars() {
+                if c == MASK {
+                    spelled.push(letters[k % letters.len()]);
+                    k /= letters.len();
+                } else {
+                    spelled.push(c);
+                }
+            }
+            knows(&spelled).then_some(spelled)
+        });
+        if let Some(spelled) = found {
+            edits.push((start..end, spelled));
+        }
+    }
+    (!edits.is_empty()).then(|| text.with_replacements(&edits))
+}
+
 /// Most runs of one word tried both ways (2^n spellings); past them every run is written once.
 const MAX_RUNS: usize = 4;
 
 /// The spelling of `word` that [`unelongate`] picks, or `None` when it has no run of three
 /// letters or no spelling is known.
-fn unelongate_word(word: &str, knows: &impl Fn(u64) -> bool) -> Option<String> {
+fn unelongate_word(word: &str, knows: &impl Fn(&str) -> bool) -> Option<String> {
     // The word as (character, how many times in a row).
     let mut runs: Vec<(char, usize)> = Vec::new();
     for c in word.chars() {
@@ -535,10 +588,7 @@ fn unelongate_word(word: &str, knows: &impl Fn(u64) -> bool) -> Option<String> {
     let mut choices: Vec<usize> = (0..1usize << long.len().min(MAX_RUNS)).collect();
     choices.sort_by_key(|t| t.count_ones());
     // A word of one letter is no reading of a run ("www" is not the Polish "w").
-    choices
-        .into_iter()
-        .map(spell)
-        .find(|w| w.chars().nth(1).is_some() && knows(super::words::word_at(w.as_bytes(), 0).0))
+    choices.into_iter().map(spell).find(|w| w.chars().nth(1).is_some() && knows(w))
 }
 
 /// Where in `bytes`, from `from` on, a letter is written three times in a row: an ASCII
@@ -1122,7 +1172,7 @@ const ASCII_SEPARATOR: [bool; 256] = {
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        table[b] = !c.is_ascii_alphanumeric() && c != b'@' && c != b'$';
+        table[b] = !c.is_ascii_alphanumeric() && !matches!(c, b'@' | b'$' | b'!' | b'*');
         b += 1;
     }
     table
@@ -1809,7 +1859,7 @@ mod tests {
             .collect();
         let fix = |t: &str| {
             let n = normalize(t, false);
-            unelongate(&n, |h| known.contains(&h)).map(|f| f.text)
+            unelongate(&n, |w| known.contains(&crate::classify::words::word_at(w.as_bytes(), 0).0)).map(|f| f.text)
         };
         // Once or twice, whichever spelling is a known word, fewest letters first.
         assert_eq!(fix("we will kiiiill them aaaall").as_deref(), Some("we will kill them all"));
@@ -1823,12 +1873,29 @@ mod tests {
         for pad in 0..12 {
             let src = format!("{} kiiill", "ab ".repeat(pad));
             let n = normalize(&src, false);
-            let fixed = unelongate(&n, |h| known.contains(&h)).unwrap_or_else(|| panic!("{src}"));
+            let fixed = unelongate(&n, |w| known.contains(&crate::classify::words::word_at(w.as_bytes(), 0).0))
+                .unwrap_or_else(|| panic!("{src}"));
             assert_eq!(fixed.text.rsplit(' ').next(), Some("kill"), "{src}");
             let at = fixed.text.len() - 4;
             let (s, e) = fixed.original_range(at, at + 4);
             assert_eq!(&src[s..e], "kiiill");
         }
+    }
+
+    #[test]
+    fn a_masked_letter_is_filled_as_a_known_word_has_it() {
+        let known = |w: &str| ["kill", "shit", "shot", "муслимы"].contains(&w);
+        let fix = |t: &str| unmask(&normalize(t, false), known).map(|f| f.text);
+        // Inside a word only: a `*` elsewhere separates, as other punctuation does.
+        assert_eq!(norm("k*ll them *now* 5*3"), "k*ll them now 5 3");
+        assert_eq!(fix("k*ll them").as_deref(), Some("kill them"));
+        // Several fillings known: the first in alphabetical order.
+        assert_eq!(fix("sh*t").as_deref(), Some("shit"));
+        // Cyrillic letters fill a Cyrillic word; unknown words stay masked.
+        assert_eq!(fix("м*слимы").as_deref(), Some("муслимы"));
+        assert_eq!(fix("qu*rk"), None);
+        // "!" inside a word is an i; after one it ends the word.
+        assert_eq!(norm("k!ll them! now"), "kill them now");
     }
 
     #[test]

@@ -437,21 +437,48 @@ fn step(h: u64, b: u8) -> u64 {
     (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
 }
 
-/// Every word of `patterns` (space-separated) as a filter of word hashes ([`word_at`]).
-pub(super) fn word_filter(patterns: &PatternList) -> Filter {
-    let mut keys: Vec<u64> = Vec::new();
-    for i in 0..patterns.len() {
-        let bytes = patterns.get(i).as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            let (h, end) = word_at(bytes, at);
-            keys.push(h);
-            at = end + 1;
+/// Every word of a list of patterns, and the stems among them, as filters of word hashes
+/// ([`word_at`]): whether a word of a text is a word some pattern has, for the spellings of
+/// obfuscated words (see [`super::normalize::unelongate`]). Rarely wrong, never for a word
+/// that is one.
+#[derive(Debug, Default)]
+pub(super) struct Vocabulary {
+    words: Filter,
+    stems: Filter,
+}
+
+impl Vocabulary {
+    /// The words of the patterns at `members` (indexes in `patterns`), and of those that
+    /// `is_stem` also as stems.
+    pub(super) fn new(patterns: &PatternList, members: &[usize], is_stem: impl Fn(usize) -> bool) -> Self {
+        let mut keys: Vec<u64> = Vec::new();
+        for &i in members {
+            let bytes = patterns.get(i).as_bytes();
+            let mut at = 0;
+            while at < bytes.len() {
+                let (h, end) = word_at(bytes, at);
+                keys.push(h);
+                at = end + 1;
+            }
         }
+        keys.sort_unstable();
+        keys.dedup();
+        // A stem pattern of several words stems its last word.
+        let stems: Vec<u64> = members
+            .iter()
+            .filter(|&&i| is_stem(i))
+            .map(|&i| patterns.get(i))
+            .map(|p| word_at(p.rsplit(' ').next().unwrap_or(p).as_bytes(), 0).0)
+            .collect();
+        Vocabulary { words: Filter::of(&keys), stems: Filter::of(&stems) }
     }
-    keys.sort_unstable();
-    keys.dedup();
-    Filter::of(&keys)
+
+    /// Whether `word` is a word of some pattern, or begins with a stem of three letters or more.
+    pub(super) fn knows(&self, word: &str) -> bool {
+        let bytes = word.as_bytes();
+        self.words.contains(word_at(bytes, 0).0)
+            || (3..bytes.len()).any(|n| word.is_char_boundary(n) && self.stems.contains(word_at(&bytes[..n], 0).0))
+    }
 }
 
 /// A set of strings of up to four bytes as 65,536 bits (8 KB, in the cache), keyed by a
