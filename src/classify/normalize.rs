@@ -14,6 +14,8 @@
 //! Each output byte records the original byte range of the character it came from, so evidence
 //! always points at what the author wrote.
 
+use std::ops::Range;
+
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
@@ -498,8 +500,7 @@ pub(crate) fn unelongate(text: &Normalized, knows: impl Fn(&str) -> bool) -> Opt
     let mut edits = Vec::new();
     let mut from = 0;
     while let Some(at) = next_run(bytes, from) {
-        let start = bytes[..at].iter().rposition(|&b| b == b' ').map_or(0, |i| i + 1);
-        let end = bytes[at..].iter().position(|&b| b == b' ').map_or(bytes.len(), |i| at + i);
+        let Range { start, end } = word_around(bytes, at);
         if let Some(spelled) = unelongate_word(&text.text[start..end], &knows) {
             edits.push((start..end, spelled));
         }
@@ -521,8 +522,7 @@ pub(crate) fn unmask(text: &Normalized, knows: impl Fn(&str) -> bool) -> Option<
     let mut edits = Vec::new();
     let mut from = 0;
     while let Some(at) = bytes[from..].iter().position(|&b| b == MASK as u8).map(|k| from + k) {
-        let start = bytes[..at].iter().rposition(|&b| b == b' ').map_or(0, |i| i + 1);
-        let end = bytes[at..].iter().position(|&b| b == b' ').map_or(bytes.len(), |i| at + i);
+        let Range { start, end } = word_around(bytes, at);
         from = end;
         let word = &text.text[start..end];
         let masks = word.matches(MASK).count();
@@ -553,6 +553,12 @@ pub(crate) fn unmask(text: &Normalized, knows: impl Fn(&str) -> bool) -> Option<
         }
     }
     (!edits.is_empty()).then(|| text.with_replacements(&edits))
+}
+
+/// The word of `bytes` (a view: words are one space apart) that byte `at` is in.
+fn word_around(bytes: &[u8], at: usize) -> Range<usize> {
+    let start = bytes[..at].iter().rposition(|&b| b == b' ').map_or(0, |i| i + 1);
+    start..bytes[at..].iter().position(|&b| b == b' ').map_or(bytes.len(), |i| at + i)
 }
 
 /// Most runs of one word tried both ways (2^n spellings); past them every run is written once.
