@@ -270,8 +270,8 @@ pub struct Classifier {
     words: WordIndexes,
     /// Patterns of lexicons with `fold_diacritics`, looked up in the folded view.
     folded_words: WordIndexes,
-    /// The words of the literal patterns of each language ("*": of universal lexicons; "":
-    /// of all): which spelling of an elongated or masked word ("kiiiill", "m*slims") counts
+    /// The words of the literal patterns of each language ("*": of universal lexicons): which
+    /// spelling of an elongated or masked word ("kiiiill", "m*slims") counts
     /// (see [`normalize::unelongate`]). Per language, or the Dutch "moslims" would be
     /// taken for the English "m*slims".
     pattern_words: HashMap<String, words::Vocabulary>,
@@ -583,8 +583,12 @@ impl Classifier {
     /// texts.
     #[inline(never)]
     fn unobfuscate(&self, norm: &Normalized, lang: Option<&str>) -> Option<Normalized> {
-        let vocabularies = [lang.unwrap_or(""), "*"].map(|l| self.pattern_words.get(l));
-        let knows = |word: &str| vocabularies.iter().flatten().any(|v| v.knows(word));
+        // Text of no known language: every language's words.
+        let vocabularies: Vec<&words::Vocabulary> = match lang {
+            Some(l) => [l, "*"].iter().filter_map(|l| self.pattern_words.get(*l)).collect(),
+            None => self.pattern_words.values().collect(),
+        };
+        let knows = |word: &str| vocabularies.iter().any(|v| v.knows(word));
         let unelongated = normalize::unelongate(norm, knows);
         let text = unelongated.as_ref().unwrap_or(norm);
         if text.text.contains(normalize::MASK) {
@@ -1473,22 +1477,31 @@ impl Builder {
 
     /// The vocabularies of [`Classifier::pattern_words`].
     fn vocabularies(&self, literal_terms: &PatternTerms) -> HashMap<String, words::Vocabulary> {
-        let mut members: HashMap<String, Vec<usize>> = HashMap::new();
+        fn key(l: &LexiconInfo) -> &str {
+            if l.universal { "*" } else { l.language.as_str() }
+        }
+        let mut names: Vec<&str> = self.lexicons.iter().map(key).collect();
+        names.sort_unstable();
+        names.dedup();
+        let slot: Vec<usize> =
+            self.lexicons.iter().map(|l| names.binary_search(&key(l)).expect("listed above")).collect();
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        let mut slots = Vec::new();
         for pi in 0..self.patterns.len() {
-            members.entry(String::new()).or_default().push(pi);
-            let mut languages: Vec<&str> = literal_terms
-                .of(pi)
-                .map(|ti| &self.lexicons[self.terms[ti].lexicon])
-                .map(|l| if l.universal { "*" } else { l.language.as_str() })
-                .collect();
-            languages.sort_unstable();
-            languages.dedup();
-            for l in languages {
-                members.entry(l.to_string()).or_default().push(pi);
+            slots.clear();
+            slots.extend(literal_terms.of(pi).map(|ti| slot[self.terms[ti].lexicon]));
+            slots.sort_unstable();
+            slots.dedup();
+            for &s in &slots {
+                members[s].push(pi);
             }
         }
         let is_stem = |pi: usize| literal_terms.of(pi).any(|ti| self.terms[ti].stem);
-        members.into_par_iter().map(|(l, m)| (l, words::Vocabulary::new(&self.patterns, &m, is_stem))).collect()
+        names
+            .into_par_iter()
+            .zip(members)
+            .map(|(l, m)| (l.to_string(), words::Vocabulary::new(&self.patterns, &m, is_stem)))
+            .collect()
     }
 
     /// Let the speller know the words of a pattern of `lexicon`, if its language has a
