@@ -7,7 +7,14 @@
 //! - invisible characters dropped (zero-width space/joiners, soft hyphen, BOM, Arabic
 //!   tatweel and Arabic vowel marks, which writers add or omit freely);
 //! - every run of characters that are neither letters, digits nor combining marks becomes one
-//!   space, so "kill-them!!" and "kill them" are the same and phrase terms need no regex.
+//!   space, so "kill-them!!" and "kill them" are the same and phrase terms need no regex;
+//! - obfuscations undone: leet digits and `@ $ !` inside words ("h4te", "k!ll"), letters
+//!   spelled out ("k i l l"), and words mixing Latin with Cyrillic or Greek look-alikes
+//!   ("kіll" with a Cyrillic і) written in their main script ([`fold_mixed_scripts`]).
+//!
+//! Two more need the lexicons' words and are done by the classifier on the literal view:
+//! letters written three times or more ([`unelongate`]: "kiiiill") and letters masked by `*`
+//! ([`unmask`]: "m*slims").
 //!
 //! Optional diacritic folding (per lexicon) drops the remaining combining marks.
 //!
