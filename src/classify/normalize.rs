@@ -10,11 +10,11 @@
 //!   space, so "kill-them!!" and "kill them" are the same and phrase terms need no regex;
 //! - obfuscations undone: leet digits and `@ $ !` inside words ("h4te", "k!ll"), letters
 //!   spelled out ("k i l l"), and words mixing Latin with Cyrillic or Greek look-alikes
-//!   ("kіll" with a Cyrillic і) written in their main script ([`fold_mixed_scripts`]).
+//!   ("kіll" with a Cyrillic і) written in their main script (`fold_mixed_scripts`).
 //!
 //! Two more need the lexicons' words and are done by the classifier on the literal view:
-//! letters written three times or more ([`unelongate`]: "kiiiill") and letters masked by `*`
-//! ([`unmask`]: "m*slims").
+//! letters written three times or more (`unelongate`: "kiiiill") and letters masked by `*`
+//! (`unmask`: "m*slims").
 //!
 //! Optional diacritic folding (per lexicon) drops the remaining combining marks.
 //!
