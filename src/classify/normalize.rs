@@ -498,10 +498,10 @@ fn fold_mixed_scripts(text: &Normalized) -> Option<Normalized> {
 
 /// `text` (a view) with each word that has a letter written three times or more in a row
 /// ("kiiiill", "raaaats", "scuuuum", "ооочень") spelled with each such run once or twice,
-/// whichever spelling `knows` takes for a word of some pattern, the fewest letters first ("kill", not "kiill"; "killll" is "kill", not
-/// "kil"). A word no pattern has in any spelling of two letters or more ("www", "zzz") is left
-/// as it is. `None` when nothing changes: most texts, which a scan of sixteen bytes at a time
-/// passes through.
+/// whichever spelling `knows` takes for a word of some pattern, the fewest letters first
+/// ("kill", not "kiill"; "killll" is "kill", not "kil"). A word no pattern has in any
+/// spelling of two letters or more ("www", "zzz") is left as it is. `None` when nothing
+/// changes: most texts, which a scan of sixteen bytes at a time passes through.
 pub(crate) fn unelongate(text: &Normalized, knows: impl Fn(&str) -> bool) -> Option<Normalized> {
     let bytes = text.text.as_bytes();
     let mut edits = Vec::new();
