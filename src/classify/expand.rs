@@ -592,6 +592,13 @@ pub struct RegexPlan {
     pub spaced: Option<String>,
 }
 
+/// Whether regex `source` is searched in every text of its language: it is no finite word list
+/// (see [`literal_expansions`]) and has no trigger words to start at (see [`regex_plan`]).
+/// `lexicon stats` counts such regexes, `lexicon lint` warns of them.
+pub fn searched_in_every_text(source: &str) -> bool {
+    literal_expansions(source).is_none() && regex_plan(source).triggered.is_none()
+}
+
 /// The [`RegexPlan`] of regex `source`. Regexes of scripts written without spaces have no
 /// words to start at and run through their language's `RegexSet`.
 pub fn regex_plan(source: &str) -> RegexPlan {

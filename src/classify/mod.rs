@@ -489,15 +489,11 @@ impl Classifier {
             normalize::views(text, want_folded, want_regex_view);
         // Letters written three times or more ("kiiiill") or masked ("m*slims"), spelled as a
         // word of some pattern has them (see [`Classifier::unobfuscate`]).
-        let changed = match self.unobfuscate(&norm, lang) {
-            Some(fixed) => {
-                norm = fixed;
-                true
+        if let Some(fixed) = self.unobfuscate(&norm, lang) {
+            norm = fixed;
+            if want_folded {
+                folded = normalize::fold_diacritics(&norm);
             }
-            None => false,
-        };
-        if changed && want_folded {
-            folded = normalize::fold_diacritics(&norm);
         }
         let mut word_starts = Some(word_starts);
         // The walk of the word index hands each word to the speller first; only a text with a

@@ -364,7 +364,7 @@ pub fn views(input: &str, want_folded: bool, want_regex: bool) -> Views {
             continue;
         }
         let c = input[i..].chars().next().expect("on a character boundary");
-        lookalike_script |= ('\u{0370}'..='\u{052F}').contains(&c);
+        lookalike_script |= is_greek(c) || is_cyrillic(c);
         let mut end = i + c.len_utf8();
         // Letters of the common scripts, unless a combining mark follows: no invisible
         // character, mark or compatibility form to look for. Caseless ones (Ethiopic, Arabic,
@@ -473,8 +473,8 @@ fn fold_mixed_scripts(text: &Normalized) -> Option<Normalized> {
             continue;
         }
         let latin = word.bytes().filter(u8::is_ascii_alphabetic).count();
-        let greek = word.chars().filter(|c| ('\u{0370}'..='\u{03FF}').contains(c)).count();
-        let cyrillic = word.chars().filter(|c| ('\u{0400}'..='\u{052F}').contains(c)).count();
+        let greek = word.chars().filter(|&c| is_greek(c)).count();
+        let cyrillic = word.chars().filter(|&c| is_cyrillic(c)).count();
         if latin == 0 || greek + cyrillic == 0 {
             continue;
         }
@@ -536,11 +536,8 @@ pub(crate) fn unmask(text: &Normalized, knows: impl Fn(&str) -> bool) -> Option<
         if masks > 2 {
             continue;
         }
-        let letters: Vec<char> = if word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) {
-            ('а'..='я').collect()
-        } else {
-            ('a'..='z').collect()
-        };
+        let letters: Vec<char> =
+            if word.chars().any(is_cyrillic) { ('а'..='я').collect() } else { ('a'..='z').collect() };
         // Censors mask vowels mostly, and several fillings are often one word spelled two
         // ways ("moslims", "muslims"): the first in alphabetical order is taken.
         let found = (0..letters.len().pow(masks as u32)).find_map(|k| {
@@ -646,6 +643,16 @@ fn run_at(bytes: &[u8], k: usize) -> bool {
     let w = &bytes[k..];
     (w.len() >= 3 && w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic())
         || (w.len() >= 6 && w[0] >= 0xC0 && w[0] == w[2] && w[2] == w[4] && w[1] == w[3] && w[3] == w[5])
+}
+
+/// Letters of the Greek block.
+fn is_greek(c: char) -> bool {
+    ('\u{0370}'..='\u{03FF}').contains(&c)
+}
+
+/// Letters of the Cyrillic blocks (and its supplement: Komi, Abkhaz …).
+fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{052F}').contains(&c)
 }
 
 /// The Latin letter a lowercase Cyrillic or Greek letter looks like.

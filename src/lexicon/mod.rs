@@ -101,8 +101,9 @@ pub struct TermSpec {
     pub counter_examples: Vec<String>,
 }
 
-/// Which words a negation cue governs: those within [`crate::classify::NEGATION_REACH`]
-/// tokens of it, in the same clause, on the side it names.
+/// Which words a negation cue governs: those on the side it names, in the same clause, at
+/// most [`crate::classify::NEGATION_REACH`] tokens after it or
+/// [`crate::classify::NEGATION_REACH_AFTER`] tokens before it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Negates {

@@ -80,10 +80,8 @@ pub fn stats(set: &LexiconSet) -> Stats {
                 } else {
                     s.regexes += 1;
                     let source = t.spec.regex.as_deref().unwrap_or_default();
-                    if expand::literal_expansions(source).is_none() {
-                        s.slow_regexes += 1;
-                        s.every_text_regexes += usize::from(expand::regex_plan(source).triggered.is_none());
-                    }
+                    s.slow_regexes += usize::from(expand::literal_expansions(source).is_none());
+                    s.every_text_regexes += usize::from(expand::searched_in_every_text(source));
                 }
                 s.categories.entry(t.spec.category.clone()).or_default().terms += 1;
                 s.count_examples(&t.spec.examples, &t.spec.counter_examples);

@@ -76,13 +76,11 @@ fn check_regex_view(e: &Entry, source: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether the classifier searches regex `source` in every text of its language (see
-/// [`expand::regex_plan`]). Scripts written without spaces have no words to start at: their
-/// regexes always run through their language's `RegexSet`, and are not reported.
+/// Whether regex `source` is searched in every text of its language and could be written
+/// otherwise ([`expand::searched_in_every_text`]): scripts written without spaces have no
+/// words to start at, so their regexes always are, and are not reported.
 pub(super) fn runs_on_every_text(source: &str) -> bool {
-    !source.chars().any(is_unspaced_script)
-        && expand::literal_expansions(source).is_none()
-        && expand::regex_plan(source).triggered.is_none()
+    !source.chars().any(is_unspaced_script) && expand::searched_in_every_text(source)
 }
 
 /// Parts of a regex that cannot occur in the regex view of a text: literal characters that
