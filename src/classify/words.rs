@@ -21,11 +21,11 @@
 use std::sync::Arc;
 
 /// Patterns by hash, grouped by bucket: a look-up reads where its bucket's entries start,
-/// then those entries (about one), which carry their hash and what the comparison with the
-/// text needs first. About a fifth of the words of English news text pass the filters and
+/// then those entries (about one), which carry 32 bits of their hash and what the comparison
+/// with the text needs first. About a fifth of the words of English news text pass the filters and
 /// reach this table (cues, trigger words), so it is laid out for few cache lines per look-up;
 /// and it holds hundreds of thousands of patterns, so it has no empty slots: 4 bytes a
-/// bucket and 24 an entry.
+/// bucket and 16 an entry.
 #[derive(Debug, Default)]
 struct Table {
     /// Where the entries of each bucket start in `entries`, and after the last, where they
@@ -37,19 +37,42 @@ struct Table {
     entries: Vec<Entry>,
 }
 
-/// One pattern filed under a hash: the hash, the pattern's id, its length and its first
-/// eight bytes ([`load`]).
+/// One pattern filed under a hash, in 16 bytes (hundreds of thousands of them): the pattern's
+/// first eight bytes ([`load`]), 32 bits of the hash ([`tag`]), and the pattern's id and
+/// length. The bucket and the tag together tell hashes apart all but once in billions of
+/// look-ups, and [`WordIndex::spelled_at`] compares the text anyway.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    hash: u64,
     head: u64,
-    pattern: u32,
-    len: u32,
+    tag: u32,
+    /// The pattern's id in the top 24 bits, its length (up to [`LONG`]) in the low 8.
+    id_len: u32,
+}
+
+/// The length an [`Entry`] gives a pattern of this many bytes or more: its true length is
+/// then read from the pattern list.
+const LONG: u32 = 0xFF;
+
+impl Entry {
+    fn pattern(&self) -> u32 {
+        self.id_len >> 8
+    }
+
+    /// The pattern's length, or [`LONG`].
+    fn len(&self) -> u32 {
+        self.id_len & LONG
+    }
+}
+
+/// The bits of a hash an [`Entry`] keeps: both halves folded, so that hashes apart in either
+/// half keep apart.
+fn tag(h: u64) -> u32 {
+    (h ^ (h >> 32)) as u32
 }
 
 impl Table {
     /// Build from (hash, pattern) pairs; `patterns` gives their text.
-    fn new(pairs: Vec<(u64, u32)>, patterns: &PatternList) -> Self {
+    fn new(mut pairs: Vec<(u64, u32)>, patterns: &PatternList) -> Self {
         let keys = {
             let mut hashes: Vec<u64> = pairs.iter().map(|p| p.0).collect();
             hashes.sort_unstable();
@@ -58,22 +81,23 @@ impl Table {
         };
         let len = keys.max(8).next_power_of_two();
         let mut table = Table { buckets: Vec::new(), shift: 64 - len.trailing_zeros(), entries: Vec::new() };
-        let mut entries: Vec<Entry> = pairs
-            .into_iter()
-            .map(|(hash, id)| {
-                let p = patterns.get(id as usize).as_bytes();
-                Entry { hash, head: load(p, 0), pattern: id, len: p.len() as u32 }
-            })
-            .collect();
-        entries.sort_unstable_by_key(|e| (table.bucket(e.hash), e.hash, e.pattern));
+        pairs.sort_unstable_by_key(|&(hash, id)| (table.bucket(hash), hash, id));
         table.buckets = Vec::with_capacity(len + 1);
-        let mut next = entries.iter().peekable();
+        let mut next = pairs.iter().peekable();
         table.buckets.push(0);
         for b in 0..len {
-            while next.next_if(|e| table.bucket(e.hash) == b).is_some() {}
-            table.buckets.push((entries.len() - next.len()) as u32);
+            while next.next_if(|p| table.bucket(p.0) == b).is_some() {}
+            table.buckets.push((pairs.len() - next.len()) as u32);
         }
-        table.entries = entries;
+        table.entries = pairs
+            .into_iter()
+            .map(|(hash, id)| {
+                assert!(id < 1 << 24, "at most 16 million patterns in a word index");
+                let p = patterns.get(id as usize).as_bytes();
+                let len = u32::try_from(p.len()).map_or(LONG, |l| l.min(LONG));
+                Entry { head: load(p, 0), tag: tag(hash), id_len: id << 8 | len }
+            })
+            .collect();
         table
     }
 
@@ -93,7 +117,8 @@ impl Table {
             let b = self.bucket(h);
             self.buckets[b] as usize..self.buckets[b + 1] as usize
         };
-        self.entries[range].iter().filter(move |e| e.hash == h)
+        let tag = tag(h);
+        self.entries[range].iter().filter(move |e| e.tag == tag)
     }
 }
 
@@ -337,7 +362,11 @@ impl WordIndex {
     fn report(&self, table: &Table, h: u64, bytes: &[u8], start: usize, found: &mut impl FnMut(usize, usize, usize)) {
         for e in table.get(h) {
             if self.spelled_at(bytes, start, e) {
-                found(e.pattern as usize, start, start + e.len as usize);
+                let len = match e.len() {
+                    LONG => self.patterns.get(e.pattern() as usize).len(),
+                    len => len as usize,
+                };
+                found(e.pattern() as usize, start, start + len);
             }
         }
     }
@@ -347,12 +376,12 @@ impl WordIndex {
     /// or calling `memcmp`.
     #[inline]
     fn spelled_at(&self, bytes: &[u8], start: usize, e: &Entry) -> bool {
-        let len = e.len as usize;
+        let len = e.len() as usize;
         if (1..=8).contains(&len) && start + 8 <= bytes.len() {
             let mask = u64::MAX >> (64 - 8 * len);
             return (load(bytes, start) ^ e.head) & mask == 0;
         }
-        bytes[start..].starts_with(self.patterns.get(e.pattern as usize).as_bytes())
+        bytes[start..].starts_with(self.patterns.get(e.pattern() as usize).as_bytes())
     }
 }
 
@@ -644,11 +673,11 @@ mod tests {
         let table = Table::new(pairs.clone(), &patterns);
         for h in pairs.iter().map(|p| p.0) {
             let mut want: Vec<u32> = pairs.iter().filter(|p| p.0 == h).map(|p| p.1).collect();
-            let mut got: Vec<u32> = table.get(h).map(|e| e.pattern).collect();
+            let mut got: Vec<u32> = table.get(h).map(Entry::pattern).collect();
             want.sort_unstable();
             got.sort_unstable();
             assert_eq!(got, want, "hash {h:#x}");
-            assert!(table.get(h).all(|e| e.len as usize == patterns.get(e.pattern as usize).len()));
+            assert!(table.get(h).all(|e| e.len() as usize == patterns.get(e.pattern() as usize).len()));
         }
         for absent in [2u64, 3 << 58 | 5, u64::MAX] {
             assert!(table.get(absent).next().is_none());
@@ -656,6 +685,23 @@ mod tests {
         let shared = (0..table.buckets.len() - 1).filter(|&b| table.buckets[b + 1] - table.buckets[b] > 1).count();
         assert!(shared > 0, "some bucket holds several entries");
         assert!(Table::default().get(1).next().is_none());
+    }
+
+    #[test]
+    fn patterns_of_any_length_end_where_they_end() {
+        // An entry keeps lengths below 255 bytes; longer ones are read from the pattern list.
+        let long: Vec<String> = (0..60).map(|i| format!("word{i}")).collect();
+        let long = long.join(" ");
+        assert!(long.len() > 300);
+        let text = format!("a {long} b exactly eight and more");
+        let patterns = [long.as_str(), "exactly", "exactly eight", "exactly eight and more"];
+        let want = [
+            (long.as_str(), long.as_str()),
+            ("exactly", "exactly"),
+            ("exactly eight", "exactly eight"),
+            ("exactly eight and more", "exactly eight and more"),
+        ];
+        assert_eq!(found_in(&patterns, &[false; 4], &text), pairs(&want));
     }
 
     #[test]
