@@ -151,12 +151,15 @@ impl Suspects<'_> {
             return true;
         }
         let word = &text[start..end];
-        self.0.iter().any(|l| {
-            (l.fix_filter.contains(h) && l.fix(h, word).is_some())
-                || (word.len() > 2 + SPLIT_MIN
-                    && split_points(word).any(|(_, long)| l.may_be_long_part(long) && l.tolerant.contains(long)))
-        }) && word.chars().all(super::normalize::is_letter)
-            && !self.0.iter().any(|l| l.knows(word))
+        // Most words that reach here are words of the language, which one look-up per
+        // language tells, before the look-ups of every split point.
+        !self.0.iter().any(|l| l.knows(word))
+            && self.0.iter().any(|l| {
+                (l.fix_filter.contains(h) && l.fix(h, word).is_some())
+                    || (word.len() > 2 + SPLIT_MIN
+                        && split_points(word).any(|(_, long)| l.may_be_long_part(long) && l.tolerant.contains(long)))
+            })
+            && word.chars().all(super::normalize::is_letter)
     }
 
     /// When the word at `start..end` of `text` (a literal view) is a part of a tolerant word
