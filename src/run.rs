@@ -513,7 +513,7 @@ impl<'p> Sink<'p> {
         let classifier = &self.pipeline.classifier;
         let assessments: Vec<_> = candidates
             .par_iter()
-            .map(|c| classifier.classify(&c.article.classified_text(), Some(&c.article.lang)))
+            .map(|c| classifier.classify_mixed(&c.article.classified_text(), &c.article.lang))
             .collect();
         self.classify_seconds += started.elapsed().as_secs_f64();
         let started = std::time::Instant::now();

@@ -200,3 +200,28 @@ fn masked_and_bang_letters_do_not_hide_a_word() {
     assert_eq!(en("Kill all musl!ms now."), plain);
     assert_eq!(en("K!ll all Muslims now."), plain);
 }
+
+#[test]
+fn a_quote_in_another_script_is_read_with_the_lexicons_of_its_language() {
+    use tocsin::model::Level;
+    let c = shipped();
+    // An English report quoting an Arabic banner, a French one an Amharic chant: the article's
+    // lexicons do not know the quote's words, the quote's language's do.
+    let en = "Supporters gathered outside the court on Monday. One banner read \"اذبحوهم جميعا، اقتلوهم أينما وجدتموهم\" and the crowd cheered.";
+    assert_eq!(c.classify(en, Some("en")).level, Level::None, "English lexicons alone");
+    let a = c.classify_mixed(en, "en");
+    assert!(a.level >= Level::Warning, "{a:?}");
+    let arabic = en.find('"').unwrap()..en.rfind('"').unwrap();
+    assert!(a.evidence.iter().all(|e| e.language == "ar" && arabic.contains(&e.start) && en[e.start..e.end] == e.text));
+    assert!(a.evidence.iter().all(|e| e.speech == tocsin::model::Speech::Reported), "inside quotation marks");
+
+    let fr = "Lors du rassemblement, des militants ont scandé « ሞት ለወያኔ! መጥፋት አለባቸው። » devant la préfecture.";
+    assert_eq!(c.classify(fr, Some("fr")).level, Level::None);
+    let a = c.classify_mixed(fr, "fr");
+    assert!(a.evidence.iter().any(|e| e.language == "am"), "{a:?}");
+    assert!(a.level >= Level::Watch);
+
+    // A text in one script is read as one: the same as `classify`.
+    let plain = "We will kill them all, every last one of them.";
+    assert_eq!(c.classify_mixed(plain, "en"), c.classify(plain, Some("en")));
+}

@@ -135,3 +135,38 @@ fn pipeline_flags_indexes_searches_and_never_duplicates() {
         drop(server);
     });
 }
+
+#[test]
+fn a_quote_in_another_script_is_read_in_its_own_language() {
+    // An English outlet quoting an Arabic banner: the article is English, the quote is not.
+    let tmp = tempfile::tempdir().unwrap();
+    let feeds = tmp.path().join("feeds");
+    std::fs::create_dir(&feeds).unwrap();
+    std::fs::write(
+        feeds.join("mixed.xml"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Valley Times</title><link>https://valley-times.example/</link>
+<description>News</description><language>en</language>
+<item><title>Crowd outside the court</title><link>https://valley-times.example/court</link><guid>vt-1</guid>
+<pubDate>Mon, 16 Nov 2026 08:00:00 GMT</pubDate>
+<description>Supporters of the militia gathered outside the court on Monday. One banner read "اذبحوهم جميعا، اقتلوهم أينما وجدتموهم" and the crowd cheered.</description></item>
+</channel></rss>"#,
+    )
+    .unwrap();
+    block_on(async {
+        let server = FeedServer::start(&feeds).await.unwrap();
+        let feed = TestFeed { url: format!("{}/mixed.xml", server.base_url()), outlet: "Valley Times", language: None };
+        let (_, config) = write_pipeline(tmp.path(), &[feed]);
+        let pipeline = build(config);
+        run_once(&pipeline).await.unwrap();
+        let index = tocsin::index::ArticleIndex::open(&pipeline.index_dir()).unwrap();
+        let a = get_article(&index, &id_of("https://valley-times.example/court")).unwrap().unwrap();
+        assert_eq!(a.article.lang, "en");
+        assert!(a.assessment.level >= Level::Warning, "{:#?}", a.assessment);
+        let text = a.article.classified_text();
+        for e in &a.assessment.evidence {
+            assert_eq!(e.language, "ar");
+            assert_eq!(text[e.start..e.end], e.text, "offsets into the whole article");
+        }
+    });
+}

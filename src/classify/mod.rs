@@ -39,6 +39,7 @@ use regex_automata::meta::Regex as MetaRegex;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::{FileError, Levels};
+use crate::lang::runs::LangRun;
 use crate::lexicon::categories::{
     CUE_CONDEMNATION, CUE_NEGATION, CUE_REFERENCE, CUE_REPORTING, DEROGATION, TARGET_GROUP,
 };
@@ -385,6 +386,57 @@ impl Classifier {
     /// Assess one text. `lang` is the text's language (ISO 639-1); `None` or `"und"` lets
     /// every lexicon apply.
     pub fn classify(&self, text: &str, lang: Option<&str>) -> Assessment {
+        self.assess(self.evidence_in(text, lang))
+    }
+
+    /// Assess a text of language `lang` (`und` when unknown), reading its parts written in
+    /// another script (a quote, a slogan) in their own language: [`crate::lang::runs`] finds
+    /// them, [`Classifier::classify_runs`] reads them. What the pipeline, `tocsin classify`
+    /// and `tocsin eval` do; for nearly every text, one pass finds a single script and this is
+    /// [`Classifier::classify`].
+    pub fn classify_mixed(&self, text: &str, lang: &str) -> Assessment {
+        let runs = crate::lang::runs::runs(text, lang, |l| self.has_language(l));
+        self.classify_runs(text, &runs)
+    }
+
+    /// Assess a text whose parts are in different languages: `runs` are byte ranges that
+    /// cover `text` in order, each with its language (see [`crate::lang::runs`]). Each run is
+    /// read with the lexicons of its language, as a text of its own (rules and speech
+    /// contexts do not reach across runs), and the evidence of all is scored together, with
+    /// offsets into `text`. A single run is [`Classifier::classify`].
+    pub fn classify_runs(&self, text: &str, runs: &[LangRun]) -> Assessment {
+        if let [run] = runs
+            && run.range == (0..text.len())
+        {
+            return self.classify(text, Some(&run.lang));
+        }
+        let mut evidence = Vec::new();
+        for LangRun { range, lang } in runs {
+            for mut e in self.evidence_in(&text[range.clone()], Some(lang)) {
+                e.start += range.start;
+                e.end += range.start;
+                evidence.push(e);
+            }
+        }
+        evidence.sort_by_key(|e| (e.start, e.kind == EvidenceKind::Term, e.end));
+        self.assess(evidence)
+    }
+
+    /// Whether some lexicon applies only to text of `lang` (universal ones apply to all).
+    pub fn has_language(&self, lang: &str) -> bool {
+        self.lexicons.iter().any(|l| !l.universal && l.language == lang)
+    }
+
+    /// Score `evidence` (in text order) with the categories' policies and the levels.
+    fn assess(&self, evidence: Vec<Evidence>) -> Assessment {
+        score::assess(evidence, &self.levels, |name| {
+            let c = self.categories.iter().find(|c| c.name == name);
+            score::CategoryPolicy { alerts_alone: c.is_some_and(|c| c.alerts_alone), cap: c.map_or(1.0, |c| c.cap) }
+        })
+    }
+
+    /// Every piece of evidence in `text`, in text order.
+    fn evidence_in(&self, text: &str, lang: Option<&str>) -> Vec<Evidence> {
         let lang = lang.filter(|l| !l.is_empty() && *l != "und");
         let mut hits = self.find_hits(text, lang);
         self.silence(&mut hits, false);
@@ -418,10 +470,7 @@ impl Classifier {
             self.fire_rules(text, &layout, &rule_hits, &cues, lang, &mut evidence);
         }
         evidence.sort_by_key(|e| (e.start, e.kind == EvidenceKind::Term, e.end));
-        score::assess(evidence, &self.levels, |name| {
-            let c = self.categories.iter().find(|c| c.name == name);
-            score::CategoryPolicy { alerts_alone: c.is_some_and(|c| c.alerts_alone), cap: c.map_or(1.0, |c| c.cap) }
-        })
+        evidence
     }
 
     /// Every term match in `text`, context cues included, without speech or scoring: what

@@ -67,7 +67,7 @@ fn flush(c: &Classifier, chunk: &mut Vec<BatchInput>, lang: Option<&str>, out: &
         .par_drain(..)
         .map(|item| {
             let lang = item.lang.or(lang.map(str::to_string)).unwrap_or_else(|| crate::lang::detect(&item.text).lang);
-            let a = c.classify(&item.text, Some(&lang));
+            let a = c.classify_mixed(&item.text, &lang);
             BatchOutput {
                 id: item.id,
                 lang,

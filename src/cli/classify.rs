@@ -73,7 +73,7 @@ pub(super) fn classify(args: ClassifyArgs) -> Result<()> {
         Some(l) => l.clone(),
         None => crate::lang::detect(&text).lang,
     };
-    let assessment = classifier.classify(&text, Some(&lang));
+    let assessment = classifier.classify_mixed(&text, &lang);
     let mut out = std::io::stdout().lock();
     if args.json {
         let v = serde_json::json!({ "lang": lang, "level": assessment.level, "score": assessment.score,

@@ -148,7 +148,7 @@ pub fn classify_all(classifier: &Classifier, examples: &[Example]) -> Vec<Outcom
         .par_iter()
         .map(|e| {
             let lang = e.lang.clone().unwrap_or_else(|| crate::lang::detect(&e.text).lang);
-            let assessment = classifier.classify(&e.text, Some(&lang));
+            let assessment = classifier.classify_mixed(&e.text, &lang);
             Outcome { lang, assessment }
         })
         .collect()

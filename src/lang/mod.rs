@@ -12,6 +12,7 @@
 //! language, so a wrong guess silently disables the right lexicon: the pipeline's per-feed `language` hint
 //! wins over a guess below [`CONFIDENT`]. The confidence of the decision is stored.
 
+pub mod runs;
 pub mod script;
 
 use crate::model::Article;

@@ -96,6 +96,60 @@ pub fn guess(text: &str) -> Option<ScriptGuess> {
         .map(|(lang, confidence, _)| ScriptGuess { lang, confidence })
 }
 
+/// The writing system of a letter, as far as telling an article's languages apart needs: a
+/// sentence in another script than the article's is in another language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    /// Latin, with its accented and extended letters.
+    Latin,
+    /// Greek.
+    Greek,
+    /// Cyrillic.
+    Cyrillic,
+    /// Arabic (Arabic, Urdu, Persian …).
+    Arabic,
+    /// Hebrew.
+    Hebrew,
+    /// Devanagari (Hindi, Marathi, Nepali …).
+    Devanagari,
+    /// Bengali.
+    Bengali,
+    /// Ethiopic (Amharic, Tigrinya).
+    Ethiopic,
+    /// Myanmar.
+    Myanmar,
+    /// Han and kana.
+    Cjk,
+    /// Hangul.
+    Hangul,
+    /// Thai.
+    Thai,
+    /// Any other script.
+    Other,
+}
+
+/// The script of the letter `c`, by Unicode block: a few signs of a block (Ethiopic and
+/// Devanagari stops, Arabic commas, the Latin-1 symbols) count as its letters, which is
+/// all that telling scripts apart needs, and far cheaper than asking whether each character is
+/// alphabetic. Digits, spaces and common punctuation are [`Script::Other`].
+pub fn script_of(c: char) -> Script {
+    match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F | 0x1E00..=0x1EFF => Script::Latin,
+        0x370..=0x3FF | 0x1F00..=0x1FFF => Script::Greek,
+        0x400..=0x52F => Script::Cyrillic,
+        0x590..=0x5FF => Script::Hebrew,
+        0x600..=0x6FF | 0x750..=0x77F | 0x8A0..=0x8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => Script::Arabic,
+        0x900..=0x97F => Script::Devanagari,
+        0x980..=0x9FF => Script::Bengali,
+        0x1200..=0x139F | 0x2D80..=0x2DDF => Script::Ethiopic,
+        0x1000..=0x109F => Script::Myanmar,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => Script::Cjk,
+        0x1100..=0x11FF | 0xAC00..=0xD7AF => Script::Hangul,
+        0xE00..=0xE7F => Script::Thai,
+        _ => Script::Other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +164,16 @@ mod tests {
         assert_eq!(guess("The government said today"), None, "Latin is for the model");
         assert_eq!(guess("Правительство объявило"), None);
         assert_eq!(guess("12 345 !!"), None);
+    }
+
+    #[test]
+    fn letters_have_their_script() {
+        assert_eq!(script_of('é'), Script::Latin);
+        assert_eq!(script_of('ኢ'), Script::Ethiopic);
+        assert_eq!(script_of('政'), Script::Cjk);
+        assert_eq!(script_of('ж'), Script::Cyrillic);
+        assert_eq!(script_of('ت'), Script::Arabic);
+        assert_eq!(script_of('न'), Script::Devanagari);
+        assert_eq!(script_of('ক'), Script::Bengali);
     }
 }
