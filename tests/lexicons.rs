@@ -221,6 +221,13 @@ fn a_quote_in_another_script_is_read_with_the_lexicons_of_its_language() {
     assert!(a.evidence.iter().any(|e| e.language == "am"), "{a:?}");
     assert!(a.level >= Level::Watch);
 
+    // A Swahili quote in an English report: one script, but few English words.
+    let sw = "Supporters gathered in the market on Saturday. A speaker told the crowd: \"Chukueni silaha zenu, noeni mapanga yenu na tuwaue kabla ya alfajiri.\" Police later dispersed the meeting.";
+    assert_eq!(c.classify(sw, Some("en")).level, Level::None);
+    let a = c.classify_mixed(sw, "en");
+    assert!(a.level >= Level::Warning, "{a:?}");
+    assert!(a.evidence.iter().all(|e| e.language == "sw" && e.speech == tocsin::model::Speech::Reported), "{a:?}");
+
     // A text in one script is read as one: the same as `classify`.
     let plain = "We will kill them all, every last one of them.";
     assert_eq!(c.classify_mixed(plain, "en"), c.classify(plain, Some("en")));

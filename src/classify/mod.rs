@@ -39,7 +39,7 @@ use regex_automata::meta::Regex as MetaRegex;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::{FileError, Levels};
-use crate::lang::runs::LangRun;
+use crate::lang::runs::{LangRun, Languages};
 use crate::lexicon::categories::{
     CUE_CONDEMNATION, CUE_NEGATION, CUE_REFERENCE, CUE_REPORTING, DEROGATION, TARGET_GROUP,
 };
@@ -299,6 +299,10 @@ pub struct Classifier {
     guard_parts: usize,
     rules: Vec<CompiledRule>,
     levels: Levels,
+    /// Correctly spelt words per language (the lexicons' `dictionary`, shared with the
+    /// speller): which sentences of an article may be in another language
+    /// ([`crate::lang::runs`]).
+    dictionaries: HashMap<String, std::sync::Arc<crate::lexicon::Dictionary>>,
     /// One-typo corrections of the literal view, for lexicons with `typos = true`.
     speller: spelling::Speller,
 }
@@ -363,7 +367,9 @@ impl Classifier {
             }
         }
         b.speller.finish(&set.dictionaries);
-        b.finish(categories, levels)
+        let mut c = b.finish(categories, levels)?;
+        c.dictionaries = set.dictionaries.clone();
+        Ok(c)
     }
 
     /// The level thresholds in use.
@@ -395,7 +401,7 @@ impl Classifier {
     /// and `tocsin eval` do; for nearly every text, one pass finds a single script and this is
     /// [`Classifier::classify`].
     pub fn classify_mixed(&self, text: &str, lang: &str) -> Assessment {
-        let runs = crate::lang::runs::runs(text, lang, |l| self.has_language(l));
+        let runs = crate::lang::runs::runs(text, lang, self);
         self.classify_runs(text, &runs)
     }
 
@@ -420,11 +426,6 @@ impl Classifier {
         }
         evidence.sort_by_key(|e| (e.start, e.kind == EvidenceKind::Term, e.end));
         self.assess(evidence)
-    }
-
-    /// Whether some lexicon applies only to text of `lang` (universal ones apply to all).
-    pub fn has_language(&self, lang: &str) -> bool {
-        self.lexicons.iter().any(|l| !l.universal && l.language == lang)
     }
 
     /// Score `evidence` (in text order) with the categories' policies and the levels.
@@ -1285,6 +1286,21 @@ impl PatternTerms {
     }
 }
 
+/// What language runs ([`crate::lang::runs`]) ask: the lexicons' languages and dictionaries.
+impl Languages for Classifier {
+    fn has_lexicons(&self, lang: &str) -> bool {
+        self.lexicons.iter().any(|l| !l.universal && l.language == lang)
+    }
+
+    fn has_dictionary(&self, lang: &str) -> bool {
+        self.dictionaries.contains_key(lang)
+    }
+
+    fn is_word(&self, lang: &str, word: &str) -> bool {
+        self.dictionaries.get(lang).is_some_and(|d| d.may_contain(word))
+    }
+}
+
 /// The word indexes of one view: one of all patterns, for text of unknown language, and one
 /// per language with only the patterns of the lexicons that count in its text (its own and
 /// the universal ones; `*`: a language without lexicons of its own). Most words of a text are
@@ -1717,6 +1733,7 @@ impl Builder {
             rules: self.rules,
             levels,
             speller: self.speller,
+            dictionaries: HashMap::new(),
         })
     }
 }

@@ -6,16 +6,27 @@
 //! quote in another language would be read with the article's lexicons, which do not know
 //! its words. [`runs`] cuts a text into runs of whole words, each with its language.
 //!
-//! A run leaves the article's language only when it is written in another script than most
-//! of the text, which is exact and costs one pass over the letters; its language is then the
-//! script's, or the model's among the languages of that script (Arabic or Urdu, Russian or
-//! Ukrainian), and must have lexicons. Runs follow the script word by word, not sentence by
-//! sentence: a quote is usually inside a sentence of the article's language ("The crowd
-//! chanted «…» until police came"). A switch between two languages of one script (a Swahili
-//! sentence in an English article) is not made: measured on MasakhaNEWS, asking the model
-//! about every sentence read 0.2 to 0.4 MB/s, several hundred times slower than the
-//! classifier, and took most sentences of Hausa articles for Yoruba or Swahili (the model has
-//! no Hausa).
+//! A run leaves the article's language in two cases, each with a high bar, since a wrong
+//! switch takes the article's lexicons away from it:
+//!
+//! - **Another script** than most of the text, which is exact and costs one pass over the
+//!   letters: the run's language is the script's, or the detector's among the languages of
+//!   that script (Arabic or Urdu, Russian or Ukrainian). Such runs follow the script word by
+//!   word: a quote usually sits inside a sentence of the article's language ("The crowd
+//!   chanted «…» until police came").
+//! - **A sentence of few words of the article's language**, in an article whose language has
+//!   a dictionary (the lexicons' `dictionary`, see [`Languages::has_dictionary`]): a Swahili
+//!   sentence in an English report, an Ukrainian one in a Russian report. In MasakhaNEWS, 99%
+//!   of the sentences of English articles have more than 60% of their words in the English
+//!   dictionary, and 98% of the sentences of Swahili, Hausa or Somali articles half or fewer.
+//!   Only a sentence with at most half its first [`LOOKED_AT`] words known is handed to the
+//!   detector, several hundred times slower than a look-up (asking it about every sentence
+//!   read 0.2–0.4 MB/s), and switches at its confidence [`SWITCH_CONFIDENCE`]. The detector
+//!   has no Hausa model: a Hausa sentence stays in the article's language or, one time in
+//!   six, is taken for Yoruba or Swahili.
+//!
+//! Every run must be in a language that has lexicons; the run's language is also what the
+//! evidence found in it reports.
 
 use std::ops::Range;
 
@@ -30,6 +41,33 @@ pub const MIN_LETTERS: usize = 8;
 /// names ("Hoffmann La Roche", "Chess.com"), which the model takes for any Latin language.
 pub const MIN_LATIN_LETTERS: usize = 20;
 
+/// A sentence of the article's script is handed to the detector only when at most this share
+/// of its words are words of the article's language.
+pub const MAX_KNOWN_SHARE: f64 = 0.5;
+
+/// ...and when it has this many words of two letters or more among the first [`LOOKED_AT`]…
+pub const MIN_WORDS: usize = 5;
+
+/// …with this many letters in all.
+pub const MIN_SENTENCE_LETTERS: usize = 20;
+
+/// The detector's confidence a sentence of the article's script needs to change language.
+pub const SWITCH_CONFIDENCE: f64 = 0.6;
+
+/// What [`runs`] needs to know about languages: which have lexicons, and which words are
+/// words of a language.
+pub trait Languages {
+    /// Whether some lexicon is of `lang`: only those are worth switching to.
+    fn has_lexicons(&self, lang: &str) -> bool;
+    /// Whether `lang` has a dictionary; without one, no sentence of an article in `lang` is
+    /// handed to the detector.
+    fn has_dictionary(&self, lang: &str) -> bool;
+    /// Whether `word` (lowercase) is in the dictionary of `lang`. Asked for many words of
+    /// every article: may answer yes for a few percent of the words that are not, if that
+    /// makes it fast.
+    fn is_word(&self, lang: &str, word: &str) -> bool;
+}
+
 /// A stretch of text in one language: whole words, in text order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LangRun {
@@ -40,32 +78,151 @@ pub struct LangRun {
 }
 
 /// The runs of `text`, an article in `lang`, covering the whole text in order: one run in
-/// `lang` unless a part of it is in another script, of a language that `has_lexicons`
-/// accepts.
-pub fn runs(text: &str, lang: &str, has_lexicons: impl Fn(&str) -> bool) -> Vec<LangRun> {
-    if in_one_script(text) {
-        return vec![LangRun { range: 0..text.len(), lang: lang.to_string() }];
-    }
-    let parts = script_parts(text);
+/// `lang` unless a part of it is in another script or a sentence in another language (see
+/// the module's documentation), of a language that has lexicons.
+pub fn runs(text: &str, lang: &str, languages: &impl Languages) -> Vec<LangRun> {
+    let judge_sentences = languages.has_dictionary(lang);
+    let parts = if in_one_script(text) {
+        if !judge_sentences {
+            return vec![LangRun { range: 0..text.len(), lang: lang.to_string() }];
+        }
+        // One script: the part is the article's, whatever its script.
+        vec![Part { range: 0..text.len(), script: None, letters: 0 }]
+    } else {
+        script_parts(text)
+    };
     let letters_in = |s: Script| parts.iter().filter(|p| p.script == Some(s)).map(|p| p.letters).sum::<usize>();
     // The article's own script: the one most letters are in.
     let main = parts.iter().filter_map(|p| p.script).max_by_key(|&s| letters_in(s));
     let mut out: Vec<LangRun> = Vec::new();
+    let mut push = |range: Range<usize>, run_lang: &str| match out.last_mut() {
+        Some(last) if last.lang == run_lang => last.range.end = range.end,
+        _ => out.push(LangRun { range, lang: run_lang.to_string() }),
+    };
     for part in &parts {
         let foreign = part.script.is_some_and(|s| Some(s) != main && s != Script::Other);
-        let least = if part.script == Some(Script::Latin) { MIN_LATIN_LETTERS } else { MIN_LETTERS };
-        let own = (foreign && part.letters >= least)
-            .then(|| detect(&text[part.range.clone()]).lang)
-            .filter(|l| l != "und" && has_lexicons(l));
-        let lang = own.as_deref().unwrap_or(lang);
-        match out.last_mut() {
-            Some(last) if last.lang == lang => last.range.end = part.range.end,
-            _ => out.push(LangRun { range: part.range.clone(), lang: lang.to_string() }),
+        if foreign {
+            let least = if part.script == Some(Script::Latin) { MIN_LATIN_LETTERS } else { MIN_LETTERS };
+            let own = (part.letters >= least)
+                .then(|| detect(&text[part.range.clone()]).lang)
+                .filter(|l| l != "und" && languages.has_lexicons(l));
+            push(part.range.clone(), own.as_deref().unwrap_or(lang));
+        } else if judge_sentences {
+            for sentence in sentences(&text[part.range.clone()]) {
+                let range = part.range.start + sentence.start..part.range.start + sentence.end;
+                let own = sentence_language(&text[range.clone()], lang, languages);
+                push(range, own.as_deref().unwrap_or(lang));
+            }
+        } else {
+            push(part.range.clone(), lang);
         }
     }
     if out.is_empty() {
         out.push(LangRun { range: 0..text.len(), lang: lang.to_string() });
     }
+    out
+}
+
+/// The language of `sentence` (in the script of an article in `lang`) when few of its first
+/// words are words of `lang` and the detector is confident it is another language with
+/// lexicons.
+fn sentence_language(sentence: &str, lang: &str, languages: &impl Languages) -> Option<String> {
+    // The first words tell: an English sentence is past half known after a few of them, and
+    // the rest of it is not read.
+    let (mut words, mut known, mut letters) = (0, 0, 0);
+    let mut lower = String::new();
+    for word in
+        prose(sentence).flat_map(|t| t.split(|c: char| !c.is_alphabetic())).filter(|w| w.len() > 1).take(LOOKED_AT)
+    {
+        words += 1;
+        letters += if word.is_ascii() { word.len() } else { word.chars().count() };
+        lower.clear();
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        known += usize::from(languages.is_word(lang, &lower));
+        if known as f64 > MAX_KNOWN_SHARE * LOOKED_AT as f64 {
+            return None;
+        }
+    }
+    if words < MIN_WORDS || letters < MIN_SENTENCE_LETTERS || known as f64 > MAX_KNOWN_SHARE * words as f64 {
+        return None;
+    }
+    let d = detect(&prose(sentence).collect::<Vec<_>>().join(" "));
+    (d.lang != lang && d.confidence >= SWITCH_CONFIDENCE && languages.has_lexicons(&d.lang)).then_some(d.lang)
+}
+
+/// The words of `sentence` that are in its language: not @handles, #hashtags or links,
+/// which are in none ("@CleverJimenez69 Cállate …" is Spanish).
+fn prose(sentence: &str) -> impl Iterator<Item = &str> {
+    sentence.split_whitespace().filter(|t| !t.starts_with(['@', '#']) && !t.contains("://") && !t.starts_with("www."))
+}
+
+/// Words of a sentence (of two letters or more) looked at to tell its language.
+const LOOKED_AT: usize = 12;
+
+/// The length of the closing quote or bracket `text` starts with, if it does.
+fn closing_at(text: &str) -> Option<usize> {
+    text.chars().next().filter(|c| matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']')).map(char::len_utf8)
+}
+
+/// Byte ranges of the sentences of `text`, covering it: a sentence ends after a line break,
+/// a Chinese or Japanese stop, or another stop of any script (`.`, `!`, `?`, `।`, `۔`, `؟`,
+/// `።`) followed, after any closing quotes, by a space (not "3.5"); the spaces after it
+/// belong to it. A quotation is a sentence of its own, from its opening mark to its closing
+/// one: a quote in another language usually sits inside a sentence of the article's
+/// ("A speaker told the crowd: «…»").
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut at) = (0, 0);
+    let cut = |out: &mut Vec<Range<usize>>, start: &mut usize, at: usize| {
+        if at > *start {
+            out.push(*start..at);
+            *start = at;
+        }
+    };
+    let mut quoted = false;
+    while let Some(c) = text[at..].chars().next() {
+        let before = text[..at].chars().next_back();
+        at += c.len_utf8();
+        let opens =
+            matches!(c, '«' | '“' | '„') || (c == '"' && !quoted && before.is_none_or(|b| !b.is_alphanumeric()));
+        if opens {
+            cut(&mut out, &mut start, at - c.len_utf8());
+            quoted = true;
+            continue;
+        }
+        let closes = matches!(c, '»' | '”') || (c == '"' && quoted);
+        if closes {
+            quoted = false;
+            cut(&mut out, &mut start, at);
+            continue;
+        }
+        let ends = match c {
+            '\n' | '。' | '！' | '？' => true,
+            '.' | '!' | '?' | '।' | '॥' | '۔' | '؟' | '።' => {
+                let mut end = at;
+                while let Some(n) = closing_at(&text[end..]) {
+                    end += n;
+                }
+                let ends = text[end..].chars().next().is_none_or(char::is_whitespace);
+                if ends {
+                    at = end;
+                    quoted = false;
+                }
+                ends
+            }
+            _ => false,
+        };
+        if ends {
+            at += text[at..].len() - text[at..].trim_start().len();
+            cut(&mut out, &mut start, at);
+        }
+    }
+    cut(&mut out, &mut start, text.len());
     out
 }
 
@@ -159,13 +316,41 @@ fn word_script(word: &str) -> (Option<Script>, usize) {
 mod tests {
     use super::*;
 
-    /// Every language has lexicons.
-    fn any(_: &str) -> bool {
-        true
+    /// Every language has lexicons; English words are a handful, other languages have no
+    /// dictionary.
+    struct Known;
+
+    impl Languages for Known {
+        fn has_lexicons(&self, _: &str) -> bool {
+            true
+        }
+        fn has_dictionary(&self, lang: &str) -> bool {
+            lang == "en"
+        }
+        fn is_word(&self, lang: &str, word: &str) -> bool {
+            const EN: &[&str] =
+                &["the", "parliament", "met", "on", "tuesday", "and", "leaders", "said", "they", "would"];
+            lang == "en" && EN.contains(&word)
+        }
     }
 
-    fn langs<'t>(text: &'t str, lang: &str, has_lexicons: impl Fn(&str) -> bool) -> Vec<(&'t str, String)> {
-        runs(text, lang, has_lexicons).into_iter().map(|r| (&text[r.range], r.lang)).collect()
+    /// Only English has lexicons.
+    struct OnlyEnglish;
+
+    impl Languages for OnlyEnglish {
+        fn has_lexicons(&self, lang: &str) -> bool {
+            lang == "en"
+        }
+        fn has_dictionary(&self, lang: &str) -> bool {
+            Known.has_dictionary(lang)
+        }
+        fn is_word(&self, lang: &str, word: &str) -> bool {
+            Known.is_word(lang, word)
+        }
+    }
+
+    fn langs<'t>(text: &'t str, lang: &str, languages: &impl Languages) -> Vec<(&'t str, String)> {
+        runs(text, lang, languages).into_iter().map(|r| (&text[r.range], r.lang)).collect()
     }
 
     #[test]
@@ -173,7 +358,7 @@ mod tests {
         let text =
             "The crowd chanted «الموت للخونة، اقتلوهم جميعا» until police came.\nየኢትዮጵያ መንግሥት ዛሬ አስታወቀ። It ended.";
         assert_eq!(
-            langs(text, "en", any),
+            langs(text, "en", &Known),
             [
                 ("The crowd chanted ", "en".to_string()),
                 ("«الموت للخونة، اقتلوهم جميعا» ", "ar".to_string()),
@@ -182,7 +367,7 @@ mod tests {
                 ("It ended.", "en".to_string()),
             ]
         );
-        let runs = runs(text, "en", any);
+        let runs = runs(text, "en", &Known);
         assert!(
             runs.windows(2).all(|w| w[0].range.end == w[1].range.start) && runs.last().unwrap().range.end == text.len()
         );
@@ -191,13 +376,45 @@ mod tests {
     #[test]
     fn short_foreign_words_and_languages_without_lexicons_keep_the_article_language() {
         let name = "The minister of 東京都 spoke.";
-        assert_eq!(langs(name, "en", any), vec![(name, "en".to_string())], "too few letters");
+        assert_eq!(langs(name, "en", &Known), vec![(name, "en".to_string())], "too few letters");
         let ar = "The crowd chanted الموت للخونة اقتلوهم جميعا and left.";
-        assert_eq!(langs(ar, "en", |l| l == "en"), vec![(ar, "en".to_string())], "no Arabic lexicons");
-        let en = "Kenya's parliament met on Tuesday. Wabunge walikutana Jumanne.";
-        assert_eq!(langs(en, "en", any), vec![(en, "en".to_string())], "one script: the model is not asked");
-        assert_eq!(langs("", "en", any), [("", "en".to_string())]);
-        assert_eq!(langs("2024 — 17", "en", any), [("2024 — 17", "en".to_string())]);
+        assert_eq!(langs(ar, "en", &OnlyEnglish), vec![(ar, "en".to_string())], "no Arabic lexicons");
+        assert_eq!(langs("", "en", &Known), [("", "en".to_string())]);
+        assert_eq!(langs("2024 — 17", "en", &Known), [("2024 — 17", "en".to_string())]);
+    }
+
+    #[test]
+    fn a_sentence_of_few_words_of_the_article_language_is_in_its_own_language() {
+        let sw = "Wananchi wote wanapaswa kujitokeza kupiga kura kwa amani na utulivu siku ya uchaguzi mkuu.";
+        let text = format!("The parliament met on Tuesday and leaders said they would meet again. {sw} The end.");
+        let got = langs(&text, "en", &Known);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!((got[1].0.trim_end(), got[1].1.as_str()), (sw, "sw"));
+        assert_eq!(got[0].1, "en");
+        // Without lexicons for it, or without a dictionary for the article's language, the
+        // sentence stays in the article's language.
+        assert_eq!(langs(&text, "en", &OnlyEnglish), vec![(text.as_str(), "en".to_string())]);
+        assert_eq!(langs(sw, "so", &Known), vec![(sw, "so".to_string())], "no Somali dictionary");
+        // Handles and hashtags are in no language.
+        let tweet = "@parliament @leaders @Tuesday @would #met The parliament met.";
+        assert_eq!(langs(tweet, "en", &Known), vec![(tweet, "en".to_string())]);
+        // Short sentences are not judged: names, datelines.
+        let short = "The parliament met. Nairobi Kenya Mombasa.";
+        assert_eq!(langs(short, "en", &Known), vec![(short, "en".to_string())]);
+    }
+
+    #[test]
+    fn sentences_cover_the_text() {
+        let text = "One. Two!  Three?\n3.5 million «Four.» He said: \"Five!\" Six.) ok";
+        let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            got,
+            ["One. ", "Two!  ", "Three?\n", "3.5 million ", "«Four.» ", "He said: ", "\"Five!\" ", "Six.) ", "ok"]
+        );
+        assert!(sentences("").is_empty());
+        let text = "सरकार ने कहा। वे आए॥ 政府宣布。他们来了 «Fin.»";
+        let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(got, ["सरकार ने कहा। ", "वे आए॥ ", "政府宣布。", "他们来了 ", "«Fin.»"]);
     }
 
     #[test]
@@ -216,6 +433,6 @@ mod tests {
     fn an_article_in_another_script_quoting_latin_words_keeps_its_language() {
         // The article's script is the one most letters are in, whatever its language code.
         let text = "Заявление Министерства обороны, Reuters сообщило об этом в понедельник.";
-        assert_eq!(langs(text, "ru", any), vec![(text, "ru".to_string())]);
+        assert_eq!(langs(text, "ru", &Known), vec![(text, "ru".to_string())]);
     }
 }

@@ -16,6 +16,11 @@ pub struct Dictionary {
     /// The hashes of the words ([`hash`], never 0), or [`EMPTY`]; each at the slot its hash
     /// maps to ([`Dictionary::home`]) or the first free one after it, round the end.
     slots: Vec<u64>,
+    /// One bit per hash, about eight per slot (a power of two of bits): a look-up that may
+    /// answer yes for a word not in (some 5%) but reads one word of 64 KB or so, where the
+    /// slots are megabytes and a look-up there is a trip to memory (see
+    /// [`Dictionary::may_contain`]).
+    bits: Vec<u64>,
     /// How many words are in.
     len: usize,
 }
@@ -26,7 +31,9 @@ const EMPTY: u64 = 0;
 impl Dictionary {
     /// An empty dictionary sized for about `words` words.
     pub fn with_capacity(words: usize) -> Self {
-        Dictionary { slots: vec![EMPTY; Self::slots_for(words)], len: 0 }
+        let mut d = Dictionary::default();
+        d.resize(Self::slots_for(words));
+        d
     }
 
     /// Slots for `words` words: at most four fifths full, so that a probe that misses (most
@@ -65,6 +72,7 @@ impl Dictionary {
         let h = hash(word);
         if let Err(i) = self.find(h) {
             self.slots[i] = h;
+            self.set_bit(h);
             self.len += 1;
         }
     }
@@ -72,6 +80,17 @@ impl Dictionary {
     /// Whether `word` is in.
     pub fn contains(&self, word: &str) -> bool {
         !self.slots.is_empty() && self.find(hash(word)).is_ok()
+    }
+
+    /// Whether `word` may be in: always yes for a word that is, and for some 5% of others.
+    /// Several times faster than [`Dictionary::contains`] on a big list, for a share of known
+    /// words in a sentence (see [`crate::lang::runs`]).
+    pub fn may_contain(&self, word: &str) -> bool {
+        if self.bits.is_empty() {
+            return false;
+        }
+        let bit = self.bit(hash(word));
+        self.bits.get(bit / 64).is_some_and(|w| w & (1 << (bit % 64)) != 0)
     }
 
     /// How many words are in.
@@ -113,10 +132,22 @@ impl Dictionary {
     /// Move every word to a table of `size` slots.
     fn resize(&mut self, size: usize) {
         let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
+        self.bits = vec![0; (size * 8).next_power_of_two().div_ceil(64)];
         for h in old.into_iter().filter(|&h| h != EMPTY) {
             let Err(i) = self.find(h) else { unreachable!("a word is in once") };
             self.slots[i] = h;
+            self.set_bit(h);
         }
+    }
+
+    /// The bit of `h` in `bits`: its low bits (the slots take the high ones).
+    fn bit(&self, h: u64) -> usize {
+        h as usize & (self.bits.len() * 64 - 1)
+    }
+
+    fn set_bit(&mut self, h: u64) {
+        let bit = self.bit(h);
+        self.bits[bit / 64] |= 1 << (bit % 64);
     }
 }
 
@@ -166,6 +197,7 @@ mod tests {
         assert!(words.iter().all(|w| d.contains(w)));
         assert!((20_000..40_000).all(|i| !d.contains(&format!("w{i}x"))));
         assert!(Dictionary::default().is_empty() && !Dictionary::default().contains("a"));
+        assert!(!Dictionary::default().may_contain("a"));
     }
 
     #[test]
@@ -179,7 +211,9 @@ mod tests {
             let words: std::collections::HashSet<String> =
                 list.lines().map(|l| l.trim().to_lowercase()).filter(|w| !w.is_empty()).collect();
             assert_eq!(d.len(), words.len(), "{}", dir.display());
-            assert!(words.iter().all(|w| d.contains(w)), "{}", dir.display());
+            assert!(words.iter().all(|w| d.contains(w) && d.may_contain(w)), "{}", dir.display());
+            let absent = (0..10_000).filter(|i| d.may_contain(&format!("zq{i}x"))).count();
+            assert!(absent < 1_000, "{}: {absent} of 10,000 absent words may be in", dir.display());
             assert!(d.slots.len() <= Dictionary::slots_for(d.len) * 9 / 8, "{}: made to measure", dir.display());
             checked += d.len();
         }
