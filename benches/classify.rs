@@ -2,7 +2,8 @@
 //! feeds on a fresh clone), with every shipped lexicon loaded.
 //!
 //! `cargo bench --bench classify` prints bytes/s per benchmark: `full` is one thread, `batch`
-//! is `classify_batch` on the rayon pool; `build` is compiling all lexicons.
+//! is `classify_batch` on the rayon pool, `mixed` is `classify_mixed` (what the pipeline
+//! calls: parts in another language found first); `build` is compiling all lexicons.
 //!
 //! On a shared machine wall-clock numbers swing with the load. `TOCSIN_CPU=1 cargo bench
 //! --bench classify` instead prints throughput per second of this thread's own CPU time
@@ -90,6 +91,17 @@ fn cpu_report() {
         }
         classify_s = classify_s.min((thread_cpu_ns() - t) as f64 / 1e9 / PASSES as f64);
     }
+    // As the pipeline reads articles: parts in another language found first (lang::runs).
+    let mut mixed_s = f64::MAX;
+    for _ in 0..3 {
+        let t = thread_cpu_ns();
+        for _ in 0..PASSES {
+            for (text, lang) in corpus() {
+                std::hint::black_box(c.classify_mixed(text, lang.as_deref().unwrap_or("und")));
+            }
+        }
+        mixed_s = mixed_s.min((thread_cpu_ns() - t) as f64 / 1e9 / PASSES as f64);
+    }
     // Per language: scripts and lexicon sizes differ (Amharic is all 3-byte UTF-8).
     let mut languages: Vec<&str> = corpus().iter().filter_map(|(_, l)| l.as_deref()).collect();
     languages.dedup();
@@ -115,6 +127,7 @@ fn cpu_report() {
         "build {build_wall:.3} s wall ({build_cpu:.2} s CPU, all threads); classify {classify_s:.3} s CPU = {:.1} MB/s per core",
         mb / classify_s
     );
+    println!("classify_mixed (with language runs, as the pipeline) {:.1} MB/s per core", mb / mixed_s);
 }
 
 fn repo() -> PathBuf {
@@ -186,6 +199,18 @@ fn full(bencher: divan::Bencher) {
         // The news text is not empty of signal: atrocity reporting and cues exist in it.
         assert!(evidence > 0);
         evidence
+    });
+}
+
+/// As the pipeline reads articles: parts in another language found first (`lang::runs`).
+#[divan::bench(sample_count = 10)]
+fn mixed(bencher: divan::Bencher) {
+    let c = classifier();
+    bencher.counter(BytesCount::new(total_bytes())).bench(|| {
+        corpus()
+            .iter()
+            .map(|(text, lang)| c.classify_mixed(text, lang.as_deref().unwrap_or("und")).evidence.len())
+            .sum::<usize>()
     });
 }
 

@@ -1292,12 +1292,8 @@ impl Languages for Classifier {
         self.lexicons.iter().any(|l| !l.universal && l.language == lang)
     }
 
-    fn has_dictionary(&self, lang: &str) -> bool {
-        self.dictionaries.contains_key(lang)
-    }
-
-    fn is_word(&self, lang: &str, word: &str) -> bool {
-        self.dictionaries.get(lang).is_some_and(|d| d.may_contain(word))
+    fn dictionary(&self, lang: &str) -> Option<&crate::lexicon::Dictionary> {
+        self.dictionaries.get(lang).map(|d| &**d)
     }
 }
 
