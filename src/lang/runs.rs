@@ -55,8 +55,7 @@ pub const MIN_SENTENCE_LETTERS: usize = 20;
 /// The detector's confidence a sentence of the article's script needs to change language.
 pub const SWITCH_CONFIDENCE: f64 = 0.6;
 
-/// What [`runs`] needs to know about languages: which have lexicons, and which words are
-/// words of a language.
+/// What [`runs`] needs to know about languages: which have lexicons, and their dictionaries.
 pub trait Languages {
     /// Whether some lexicon is of `lang`: only those are worth switching to.
     fn has_lexicons(&self, lang: &str) -> bool;
