@@ -46,7 +46,8 @@ pub const MIN_LATIN_LETTERS: usize = 20;
 /// of its words are words of the article's language.
 pub const MAX_KNOWN_SHARE: f64 = 0.5;
 
-/// ...and when it has this many words of two letters or more among the first [`LOOKED_AT`]…
+/// ...and when it has this many words of two letters or more, not capitalised, among the
+/// first [`LOOKED_AT`]…
 pub const MIN_WORDS: usize = 5;
 
 /// …with this many letters in all.
@@ -135,9 +136,10 @@ fn sentence_language(
     // the rest of it is not read.
     let (mut words, mut known, mut letters) = (0, 0, 0);
     let mut lower = String::new();
-    for word in
-        prose(sentence).flat_map(|t| t.split(|c: char| !c.is_alphabetic())).filter(|w| w.len() > 1).take(LOOKED_AT)
-    {
+    // Capitalised words are mostly names, which are in no language ("Japan Gonda, Tomiyasu,
+    // Yoshida …"): only the others are counted.
+    let lowercase = |w: &&str| w.len() > 1 && w.chars().next().is_some_and(|c| !c.is_uppercase());
+    for word in prose(sentence).flat_map(|t| t.split(|c: char| !c.is_alphabetic())).filter(lowercase).take(LOOKED_AT) {
         words += 1;
         letters += if word.is_ascii() { word.len() } else { word.chars().count() };
         lower.clear();
@@ -168,7 +170,8 @@ fn prose(sentence: &str) -> impl Iterator<Item = &str> {
     sentence.split_whitespace().filter(move |t| !t.starts_with(['@', '#']) && !link(t))
 }
 
-/// Words of a sentence (of two letters or more) looked at to tell its language.
+/// Words of a sentence (of two letters or more, not capitalised) looked at to tell its
+/// language.
 const LOOKED_AT: usize = 12;
 
 /// The length of the closing quote or bracket `text` starts with, if it does.
@@ -193,12 +196,10 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
     };
     let mut quoted = false;
     let bytes = text.as_bytes();
-    while let Some(&b) = bytes.get(at) {
-        // Most bytes are ASCII that neither ends a sentence nor quotes.
-        if b < 0x80 && !matches!(b, b'\n' | b'.' | b'!' | b'?' | b'"') {
-            at += 1;
-            continue;
-        }
+    // Most bytes are ASCII that neither ends a sentence nor quotes: skipped in a tight loop.
+    while let Some(skip) = bytes[at..].iter().position(|&b| b >= 0x80 || matches!(b, b'\n' | b'.' | b'!' | b'?' | b'"'))
+    {
+        at += skip;
         let c = text[at..].chars().next().expect("a character boundary");
         let before = text[..at].chars().next_back();
         at += c.len_utf8();
