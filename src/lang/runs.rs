@@ -23,7 +23,7 @@
 //!   detector, several hundred times slower than a look-up (asking it about every sentence
 //!   read 0.2–0.4 MB/s), and switches at its confidence [`SWITCH_CONFIDENCE`]. The detector
 //!   has no Hausa model: a Hausa sentence stays in the article's language or, one time in
-//!   six, is taken for Yoruba or Swahili.
+//!   four or five, is taken for Yoruba or Swahili.
 //!
 //! Every run must be in a language that has lexicons; the run's language is also what the
 //! evidence found in it reports.
