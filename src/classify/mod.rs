@@ -395,11 +395,12 @@ impl Classifier {
         self.assess(self.evidence_in(text, lang))
     }
 
-    /// Assess a text of language `lang` (`und` when unknown), reading its parts written in
-    /// another script (a quote, a slogan) in their own language: [`crate::lang::runs`] finds
-    /// them, [`Classifier::classify_runs`] reads them. What the pipeline, `tocsin classify`
-    /// and `tocsin eval` do; for nearly every text, one pass finds a single script and this is
-    /// [`Classifier::classify`].
+    /// Assess a text of language `lang` (`und` when unknown), reading its parts in another
+    /// language (a quote, a slogan: in another script, or a sentence with few words of the
+    /// article language's dictionary) with their own language's lexicons:
+    /// [`crate::lang::runs`] finds them, [`Classifier::classify_runs`] reads them. What the
+    /// pipeline, `tocsin classify` and `tocsin eval` do; for nearly every text there is one
+    /// run and this is [`Classifier::classify`].
     pub fn classify_mixed(&self, text: &str, lang: &str) -> Assessment {
         let runs = crate::lang::runs::runs(text, lang, self);
         self.classify_runs(text, &runs)
