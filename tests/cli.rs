@@ -69,6 +69,27 @@ fn classify_explain_shows_speech_and_weight() {
 }
 
 #[test]
+fn classify_names_the_parts_read_in_another_language() {
+    let text = "One banner read \"اذبحوهم جميعا، اقتلوهم أينما وجدتموهم\" and the crowd cheered.";
+    let run = |args: &[&str]| {
+        let mut child = tocsin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run(&["classify", "--lang", "en", "--json"])).unwrap();
+    let runs = json["runs"].as_array().unwrap();
+    let langs: Vec<&str> = runs.iter().map(|r| r["lang"].as_str().unwrap()).collect();
+    assert_eq!(langs, ["en", "ar", "en"], "{json:#}");
+    let quote = text.find('"').unwrap();
+    assert_eq!(runs[1]["start"].as_u64().unwrap() as usize, quote);
+    assert_eq!(json["evidence"][0]["language"], "ar");
+    let explained = run(&["classify", "--lang", "en", "--explain"]);
+    assert!(explained.contains("Read in their own language:") && explained.contains("ar (bytes"), "{explained}");
+}
+
+#[test]
 fn a_malformed_pipeline_stops_before_any_work_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.toml");

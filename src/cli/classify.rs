@@ -73,16 +73,30 @@ pub(super) fn classify(args: ClassifyArgs) -> Result<()> {
         Some(l) => l.clone(),
         None => crate::lang::detect(&text).lang,
     };
-    let assessment = classifier.classify_mixed(&text, &lang);
+    // Parts in another language (a quote) are read with that language's lexicons.
+    let runs = crate::lang::runs::runs(&text, &lang, &classifier);
+    let assessment = classifier.classify_runs(&text, &runs);
     let mut out = std::io::stdout().lock();
     if args.json {
+        let runs: Vec<_> = runs
+            .iter()
+            .map(|r| serde_json::json!({ "start": r.range.start, "end": r.range.end, "lang": r.lang }))
+            .collect();
         let v = serde_json::json!({ "lang": lang, "level": assessment.level, "score": assessment.score,
-            "categories": assessment.categories, "evidence": assessment.evidence });
+            "categories": assessment.categories, "evidence": assessment.evidence, "runs": runs });
         serde_json::to_writer_pretty(&mut out, &v)?;
         writeln!(out)?;
         return Ok(());
     }
-    print_assessment(&mut out, &assessment, &lang, args.explain)
+    print_assessment(&mut out, &assessment, &lang, args.explain)?;
+    if args.explain && runs.len() > 1 {
+        writeln!(out, "Read in their own language:")?;
+        for r in runs.iter().filter(|r| r.lang != lang) {
+            let part: String = text[r.range.clone()].chars().take(80).collect();
+            writeln!(out, "  {} (bytes {}..{}): {}", r.lang, r.range.start, r.range.end, part.trim())?;
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn print_assessment(out: &mut impl Write, a: &Assessment, lang: &str, explain: bool) -> Result<()> {
