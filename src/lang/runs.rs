@@ -172,7 +172,7 @@ fn prose(sentence: &str) -> impl Iterator<Item = &str> {
 
 /// Words of a sentence (of two letters or more, not capitalised) looked at to tell its
 /// language.
-const LOOKED_AT: usize = 12;
+pub const LOOKED_AT: usize = 12;
 
 /// The length of the closing quote or bracket `text` starts with, if it does.
 fn closing_at(text: &str) -> Option<usize> {
