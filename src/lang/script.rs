@@ -143,7 +143,7 @@ pub fn script_of(c: char) -> Script {
         0x980..=0x9FF => Script::Bengali,
         0x1200..=0x139F | 0x2D80..=0x2DDF => Script::Ethiopic,
         0x1000..=0x109F => Script::Myanmar,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => Script::Cjk,
+        cp if is_han(cp) || (0x3040..=0x30FF).contains(&cp) => Script::Cjk,
         0x1100..=0x11FF | 0xAC00..=0xD7AF => Script::Hangul,
         0xE00..=0xE7F => Script::Thai,
         _ => Script::Other,
