@@ -11,7 +11,8 @@
 //! `TOCSIN_PROFILE=N` it builds once and classifies the corpus N times after a warm-up pass,
 //! for `perf record` or for counting instructions, which no load moves:
 //! `valgrind --tool=callgrind --toggle-collect=classify::measured_pass` (`TOCSIN_PROFILE_LANG=sw`
-//! keeps one language). `TOCSIN_BENCH_LEXICONS=DIR` loads another lexicon folder.
+//! keeps one language; `TOCSIN_PROFILE_MIXED=1` passes `classify_mixed` instead of `classify`).
+//! `TOCSIN_BENCH_LEXICONS=DIR` loads another lexicon folder.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -26,12 +27,12 @@ fn main() {
         let c = classifier();
         let only = std::env::var("TOCSIN_PROFILE_LANG").ok();
         let texts: Vec<_> = corpus().iter().filter(|(_, l)| only.is_none() || *l == only).collect();
-        // A first pass compiles the lazy regexes and warms their DFA caches.
-        for (text, lang) in &texts {
-            std::hint::black_box(c.classify(text, lang.as_deref()));
-        }
+        let mixed = std::env::var_os("TOCSIN_PROFILE_MIXED").is_some();
+        // A first pass compiles the lazy regexes and warms their DFA caches (and the
+        // detector's tables, which `classify_mixed` may ask).
+        one_pass(c, &texts, mixed);
         for _ in 0..n {
-            measured_pass(c, &texts);
+            measured_pass(c, &texts, mixed);
         }
     } else if std::env::var_os("TOCSIN_CPU").is_some() {
         cpu_report();
@@ -43,9 +44,18 @@ fn main() {
 /// One pass over `texts`, apart from the warm-up pass: `valgrind --tool=callgrind
 /// --toggle-collect=classify::measured_pass` counts the instructions of steady-state passes.
 #[inline(never)]
-fn measured_pass(c: &Classifier, texts: &[&(String, Option<String>)]) {
+fn measured_pass(c: &Classifier, texts: &[&(String, Option<String>)], mixed: bool) {
+    one_pass(c, texts, mixed);
+}
+
+/// Classify every text of `texts`, with [`Classifier::classify_mixed`] if `mixed`.
+fn one_pass(c: &Classifier, texts: &[&(String, Option<String>)], mixed: bool) {
     for (text, lang) in texts {
-        std::hint::black_box(c.classify(text, lang.as_deref()));
+        if mixed {
+            std::hint::black_box(c.classify_mixed(text, lang.as_deref().unwrap_or("und")));
+        } else {
+            std::hint::black_box(c.classify(text, lang.as_deref()));
+        }
     }
 }
 

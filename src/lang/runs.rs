@@ -108,9 +108,10 @@ pub fn runs(text: &str, lang: &str, languages: &impl Languages) -> Vec<LangRun> 
                 .filter(|l| l != "und" && languages.has_lexicons(l));
             push(part.range.clone(), own.as_deref().unwrap_or(lang));
         } else if let Some(dictionary) = dictionary {
+            let mut lower = String::new();
             for sentence in sentences(&text[part.range.clone()]) {
                 let range = part.range.start + sentence.start..part.range.start + sentence.end;
-                let own = sentence_language(&text[range.clone()], lang, dictionary, languages);
+                let own = sentence_language(&text[range.clone()], lang, dictionary, languages, &mut lower);
                 push(range, own.as_deref().unwrap_or(lang));
             }
         } else {
@@ -125,36 +126,15 @@ pub fn runs(text: &str, lang: &str, languages: &impl Languages) -> Vec<LangRun> 
 
 /// The language of `sentence` (in the script of an article in `lang`) when few of its first
 /// words are words of `lang` and the detector is confident it is another language with
-/// lexicons.
+/// lexicons. `lower` is room for a lowercased word, kept from sentence to sentence.
 fn sentence_language(
     sentence: &str,
     lang: &str,
     dictionary: &Dictionary,
     languages: &impl Languages,
+    lower: &mut String,
 ) -> Option<String> {
-    // The first words tell: an English sentence is past half known after a few of them, and
-    // the rest of it is not read.
-    let (mut words, mut known, mut letters) = (0, 0, 0);
-    let mut lower = String::new();
-    // Capitalised words are mostly names, which are in no language ("Japan Gonda, Tomiyasu,
-    // Yoshida …"): only the others are counted.
-    let lowercase = |w: &&str| w.len() > 1 && w.chars().next().is_some_and(|c| !c.is_uppercase());
-    for word in prose(sentence).flat_map(|t| t.split(|c: char| !c.is_alphabetic())).filter(lowercase).take(LOOKED_AT) {
-        words += 1;
-        letters += if word.is_ascii() { word.len() } else { word.chars().count() };
-        lower.clear();
-        if word.is_ascii() {
-            lower.push_str(word);
-            lower.make_ascii_lowercase();
-        } else {
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-        }
-        // A filter: a few percent of other words pass too, which only raises the bar a little.
-        known += usize::from(dictionary.may_contain(&lower));
-        if known as f64 > MAX_KNOWN_SHARE * LOOKED_AT as f64 {
-            return None;
-        }
-    }
+    let Tally { words, known, letters } = tally(sentence, dictionary, lower)?;
     if words < MIN_WORDS || letters < MIN_SENTENCE_LETTERS || known as f64 > MAX_KNOWN_SHARE * words as f64 {
         return None;
     }
@@ -162,12 +142,127 @@ fn sentence_language(
     (d.lang != lang && d.confidence >= SWITCH_CONFIDENCE && languages.has_lexicons(&d.lang)).then_some(d.lang)
 }
 
+/// The words of a sentence looked at (its first [`LOOKED_AT`] words of two letters or more
+/// that are not capitalised, in [`prose`]), how many of them the dictionary may contain, and
+/// their letters.
+#[derive(Debug, Default, PartialEq)]
+struct Tally {
+    words: usize,
+    known: usize,
+    letters: usize,
+}
+
+impl Tally {
+    /// Count `word`; `None` once more than [`MAX_KNOWN_SHARE`] of [`LOOKED_AT`] words are
+    /// known, when the sentence is the article's language whatever follows.
+    fn add(&mut self, lower: &str, letters: usize, dictionary: &Dictionary) -> Option<()> {
+        self.words += 1;
+        self.letters += letters;
+        // A filter: a few percent of other words pass too, which only raises the bar a little.
+        self.known += usize::from(dictionary.may_contain(lower));
+        (self.known as f64 <= MAX_KNOWN_SHARE * LOOKED_AT as f64).then_some(())
+    }
+}
+
+/// The [`Tally`] of `sentence`, byte by byte, decoding only characters outside ASCII: the
+/// first words of every sentence of nearly every article are looked at, where splitting them
+/// with iterators of characters cost half as much as classifying the article. A word its
+/// lowercase leaves as it is (most words) is looked up where it stands.
+fn tally(sentence: &str, dictionary: &Dictionary, lower: &mut String) -> Option<Tally> {
+    let bytes = sentence.as_bytes();
+    let char_at = |at: usize| char_at(sentence, at);
+    let mut tally = Tally::default();
+    let mut at = 0;
+    loop {
+        while at < bytes.len() && char_at(at).0.is_whitespace() {
+            at += char_at(at).1;
+        }
+        if at == bytes.len() {
+            return Some(tally);
+        }
+        // A token, up to the next space: skipped if not prose (see [`in_prose`]).
+        let (start, mut colon) = (at, false);
+        while at < bytes.len() {
+            let (c, len) = char_at(at);
+            if c.is_whitespace() {
+                break;
+            }
+            colon |= c == ':';
+            at += len;
+        }
+        let token = &sentence[start..at];
+        if matches!(bytes[start], b'@' | b'#') || token.starts_with("www.") || (colon && token.contains("://")) {
+            continue;
+        }
+        // Its words: runs of letters.
+        let mut i = start;
+        while i < at {
+            while i < at && !char_at(i).0.is_alphabetic() {
+                i += char_at(i).1;
+            }
+            let (word, mut letters, mut changes) = (i, 0, false);
+            while i < at {
+                let (c, len) = char_at(i);
+                if !c.is_alphabetic() {
+                    break;
+                }
+                changes |= lowercase_changes(c);
+                letters += 1;
+                i += len;
+            }
+            // Two bytes or more, not capitalised: capitalised words are mostly names, which
+            // are in no language ("Japan Gonda, Tomiyasu, Yoshida …").
+            if i - word < 2 || char_at(word).0.is_uppercase() {
+                continue;
+            }
+            let lowered = if changes {
+                lower.clear();
+                lower.extend(sentence[word..i].chars().flat_map(char::to_lowercase));
+                lower.as_str()
+            } else {
+                &sentence[word..i]
+            };
+            tally.add(lowered, letters, dictionary)?;
+            if tally.words == LOOKED_AT {
+                return Some(tally);
+            }
+        }
+    }
+}
+
+/// The character at byte `at` of `text` and its length, ASCII without decoding.
+#[inline(always)]
+fn char_at(text: &str, at: usize) -> (char, usize) {
+    match text.as_bytes()[at] {
+        b @ 0..0x80 => (b as char, 1),
+        _ => {
+            let c = text[at..].chars().next().expect("a character boundary");
+            (c, c.len_utf8())
+        }
+    }
+}
+
+/// Whether lowercasing changes `c`.
+fn lowercase_changes(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_uppercase();
+    }
+    let mut lower = c.to_lowercase();
+    lower.next() != Some(c) || lower.next().is_some()
+}
+
 /// The words of `sentence` that are in its language: not @handles, #hashtags or links,
 /// which are in none ("@CleverJimenez69 Cállate …" is Spanish).
 fn prose(sentence: &str) -> impl Iterator<Item = &str> {
+    sentence.split_whitespace().filter(|t| in_prose(t))
+}
+
+/// Whether the token (a text between spaces) is in the language of its sentence: not a
+/// @handle, #hashtag or link.
+fn in_prose(token: &str) -> bool {
     // A byte search before the substring search, whose set-up costs more than most words.
-    let link = |t: &str| (t.as_bytes().contains(&b':') && t.contains("://")) || t.starts_with("www.");
-    sentence.split_whitespace().filter(move |t| !t.starts_with(['@', '#']) && !link(t))
+    let link = (token.as_bytes().contains(&b':') && token.contains("://")) || token.starts_with("www.");
+    !token.starts_with(['@', '#']) && !link
 }
 
 /// Words of a sentence (of two letters or more, not capitalised) looked at to tell its
@@ -197,8 +292,7 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut quoted = false;
     let bytes = text.as_bytes();
     // Most bytes are ASCII that neither ends a sentence nor quotes: skipped in a tight loop.
-    while let Some(skip) = bytes[at..].iter().position(|&b| b >= 0x80 || matches!(b, b'\n' | b'.' | b'!' | b'?' | b'"'))
-    {
+    while let Some(skip) = bytes[at..].iter().position(|&b| MAY_CUT[b as usize]) {
         at += skip;
         let c = text[at..].chars().next().expect("a character boundary");
         let before = text[..at].chars().next_back();
@@ -240,6 +334,18 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
     cut(&mut out, &mut start, text.len());
     out
 }
+
+/// The bytes where [`sentences`] may cut: the ASCII stops, line breaks and quotation marks,
+/// and every byte of a character outside ASCII.
+const MAY_CUT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b >= 0x80 || matches!(b as u8, b'\n' | b'.' | b'!' | b'?' | b'"');
+        b += 1;
+    }
+    table
+};
 
 /// Whether the letters of `text` are all of one script (or of none): nearly every article,
 /// which one pass tells at several hundred MB/s — ASCII eight bytes at a time once a Latin
@@ -285,46 +391,82 @@ struct Part {
 
 /// `text` cut into runs of words of one script. A word is in the script of most of its
 /// letters; a word without letters ("2024", "—", "«") goes with the word before it, or the
-/// one after it at the start.
+/// one after it at the start. A word here ends after its first whitespace character.
 fn script_parts(text: &str) -> Vec<Part> {
     let mut parts: Vec<Part> = Vec::new();
+    let bytes = text.as_bytes();
     let mut at = 0;
-    for word in text.split_inclusive(char::is_whitespace) {
-        let range = at..at + word.len();
-        at = range.end;
-        let (script, letters) = word_script(word);
+    while at < bytes.len() {
+        let start = at;
+        let mut counts = ScriptCounts::default();
+        // Byte by byte, decoding only characters outside ASCII: ASCII letters are Latin.
+        while at < bytes.len() {
+            let (c, len) = char_at(text, at);
+            at += len;
+            if c.is_ascii_alphabetic() {
+                counts.add(Script::Latin);
+            } else if c.is_whitespace() {
+                break;
+            } else if !c.is_ascii() {
+                match script_of(c) {
+                    Script::Other => {}
+                    s => counts.add(s),
+                }
+            }
+        }
+        let (script, letters) = (counts.main(), counts.letters());
         match parts.last_mut() {
             Some(last) if script.is_none() || last.script == script || last.script.is_none() => {
-                last.range.end = range.end;
+                last.range.end = at;
                 last.letters += letters;
                 last.script = last.script.or(script);
             }
-            _ => parts.push(Part { range, script, letters }),
+            _ => parts.push(Part { range: start..at, script, letters }),
         }
     }
     parts
 }
 
-/// The script most letters of `word` are in (the first such), and how many letters it has.
-fn word_script(word: &str) -> (Option<Script>, usize) {
-    let mut counts: Vec<(Script, usize)> = Vec::new();
-    for c in word.chars() {
-        let s = script_of(c);
-        if s == Script::Other {
-            continue;
-        }
-        match counts.iter_mut().find(|(k, _)| *k == s) {
+/// The letters of a word by script, in the order the scripts first appear.
+struct ScriptCounts {
+    counts: [(Script, usize); SCRIPTS],
+    len: usize,
+}
+
+/// How many scripts [`Script`] names, `Other` aside.
+const SCRIPTS: usize = Script::Other as usize;
+
+impl Default for ScriptCounts {
+    fn default() -> Self {
+        ScriptCounts { counts: [(Script::Other, 0); SCRIPTS], len: 0 }
+    }
+}
+
+impl ScriptCounts {
+    fn add(&mut self, s: Script) {
+        match self.counts[..self.len].iter_mut().find(|(k, _)| *k == s) {
             Some((_, n)) => *n += 1,
-            None => counts.push((s, 1)),
+            None => {
+                self.counts[self.len] = (s, 1);
+                self.len += 1;
+            }
         }
     }
-    let mut main: Option<(Script, usize)> = None;
-    for &(s, n) in &counts {
-        if main.is_none_or(|(_, m)| n > m) {
-            main = Some((s, n));
+
+    /// The script most letters are in (the first such).
+    fn main(&self) -> Option<Script> {
+        let mut main: Option<(Script, usize)> = None;
+        for &(s, n) in &self.counts[..self.len] {
+            if main.is_none_or(|(_, m)| n > m) {
+                main = Some((s, n));
+            }
         }
+        main.map(|m| m.0)
     }
-    (main.map(|m| m.0), counts.iter().map(|c| c.1).sum())
+
+    fn letters(&self) -> usize {
+        self.counts[..self.len].iter().map(|c| c.1).sum()
+    }
 }
 
 #[cfg(test)]
@@ -413,6 +555,79 @@ mod tests {
         // Short sentences are not judged: names, datelines.
         let short = "The parliament met. Nairobi Kenya Mombasa.";
         assert_eq!(langs(short, "en", &Known::new()), vec![(short, "en".to_string())]);
+    }
+
+    /// [`tally`] as its definition says it, with iterators of characters.
+    fn tally_by_chars(sentence: &str, dictionary: &Dictionary) -> Option<Tally> {
+        let mut tally = Tally::default();
+        let lowercase = |w: &&str| w.len() > 1 && w.chars().next().is_some_and(|c| !c.is_uppercase());
+        for word in
+            prose(sentence).flat_map(|t| t.split(|c: char| !c.is_alphabetic())).filter(lowercase).take(LOOKED_AT)
+        {
+            let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+            tally.add(&lower, word.chars().count(), dictionary)?;
+        }
+        Some(tally)
+    }
+
+    #[test]
+    fn sentences_are_tallied_as_their_words_say() {
+        let known = Known::new();
+        let mut lower = String::new();
+        for sentence in [
+            "The parliament met on Tuesday and leaders said they would meet again.",
+            "@parliament #met they would\tmeet\x0bagain, on-tuesday (and) they'd met 2024 times!!",
+            "see https://example.org/the/parliament and www.parliament.org: they met, they said.",
+            "iPhone users and the Leaders met; a b c de fg the the the the the the the the",
+            "Wananchi wote wanapaswa kujitokeza kupiga kura kwa amani na utulivu siku ya uchaguzi.",
+            "",
+            "   \n ",
+            "Élus et élues : «\u{a0}THE Parliament\u{a0}» a déclaré l'été — ils ont MET lundi\u{2009}à Paris.",
+            "Straße STRASSE İstanbul ǅemal ǆemal ΣΟΦΙΑ σοφία мост Мост the\u{85}met é à",
+            "\u{2003}@élus #été https://x.fr/été www.été.fr: la réunion, l'été, they met «the» parliament",
+        ] {
+            assert_eq!(tally(sentence, &known.0, &mut lower), tally_by_chars(sentence, &known.0), "{sentence}");
+        }
+        // Past half of the words looked at known: the sentence is the article's language.
+        assert_eq!(tally("the the the the the the the the", &known.0, &mut lower), None);
+        let some = tally("the parliament met wote wanapaswa", &known.0, &mut lower).unwrap();
+        assert_eq!((some.words, some.known), (5, 3));
+    }
+
+    /// [`script_parts`] as its definition says it, word by word with iterators of characters.
+    fn script_parts_by_words(text: &str) -> Vec<(Range<usize>, Option<Script>, usize)> {
+        let mut parts: Vec<(Range<usize>, Option<Script>, usize)> = Vec::new();
+        let mut at = 0;
+        for word in text.split_inclusive(char::is_whitespace) {
+            let range = at..at + word.len();
+            at = range.end;
+            let mut counts = ScriptCounts::default();
+            word.chars().map(script_of).filter(|&s| s != Script::Other).for_each(|s| counts.add(s));
+            let (script, letters) = (counts.main(), counts.letters());
+            match parts.last_mut() {
+                Some(last) if script.is_none() || last.1 == script || last.1.is_none() => {
+                    last.0.end = range.end;
+                    last.2 += letters;
+                    last.1 = last.1.or(script);
+                }
+                _ => parts.push((range, script, letters)),
+            }
+        }
+        parts
+    }
+
+    #[test]
+    fn script_parts_follow_the_words() {
+        for text in [
+            "",
+            "  ",
+            "2024 — «ሰላም» The crowd chanted «الموت للخونة، اقتلوهم» until\u{a0}police came.\nየኢትዮጵያ መንግሥት ዛሬ",
+            "Заявление Reuters\u{2003}сообщило кіll Muslіms мусульмaн 東京都 abc\u{85}def ΣΟΦΙΑ",
+            "ab\tcd\x0bef\x0cgh\rij \u{3000}漢字かな",
+        ] {
+            let got: Vec<_> = script_parts(text).into_iter().map(|p| (p.range, p.script, p.letters)).collect();
+            assert_eq!(got, script_parts_by_words(text), "{text}");
+        }
     }
 
     #[test]
