@@ -153,14 +153,15 @@ struct Tally {
 }
 
 impl Tally {
-    /// Count `word`; `None` once more than [`MAX_KNOWN_SHARE`] of [`LOOKED_AT`] words are
-    /// known, when the sentence is the article's language whatever follows.
-    fn add(&mut self, lower: &str, letters: usize, dictionary: &Dictionary) -> Option<()> {
+    /// Count `word`: whether [`LOOKED_AT`] words are counted, or `None` once more than
+    /// [`MAX_KNOWN_SHARE`] of [`LOOKED_AT`] words are known, when the sentence is the
+    /// article's language whatever follows.
+    fn add(&mut self, lower: &str, letters: usize, dictionary: &Dictionary) -> Option<bool> {
         self.words += 1;
         self.letters += letters;
         // A filter: a few percent of other words pass too, which only raises the bar a little.
         self.known += usize::from(dictionary.may_contain(lower));
-        (self.known as f64 <= MAX_KNOWN_SHARE * LOOKED_AT as f64).then_some(())
+        (self.known as f64 <= MAX_KNOWN_SHARE * LOOKED_AT as f64).then_some(self.words == LOOKED_AT)
     }
 }
 
@@ -170,32 +171,73 @@ impl Tally {
 /// lowercase leaves as it is (most words) is looked up where it stands.
 fn tally(sentence: &str, dictionary: &Dictionary, lower: &mut String) -> Option<Tally> {
     let bytes = sentence.as_bytes();
+    let class = |at: usize| ASCII_CLASS[bytes[at] as usize];
     let char_at = |at: usize| char_at(sentence, at);
     let mut tally = Tally::default();
     let mut at = 0;
     loop {
-        while at < bytes.len() && char_at(at).0.is_whitespace() {
+        while at < bytes.len()
+            && (class(at) & SPACE != 0 || (class(at) & OUTSIDE != 0 && char_at(at).0.is_whitespace()))
+        {
             at += char_at(at).1;
         }
         if at == bytes.len() {
             return Some(tally);
         }
         // A token, up to the next space: skipped if not prose (see [`in_prose`]).
-        let (start, mut colon) = (at, false);
+        let (start, mut colon, mut ascii) = (at, false, true);
         while at < bytes.len() {
-            let (c, len) = char_at(at);
-            if c.is_whitespace() {
+            let k = class(at);
+            if k & SPACE != 0 {
                 break;
             }
-            colon |= c == ':';
-            at += len;
+            if k & OUTSIDE != 0 {
+                let (c, len) = char_at(at);
+                if c.is_whitespace() {
+                    break;
+                }
+                (ascii, at) = (false, at + len);
+                continue;
+            }
+            colon |= k & COLON != 0;
+            at += 1;
         }
         let token = &sentence[start..at];
         if matches!(bytes[start], b'@' | b'#') || token.starts_with("www.") || (colon && token.contains("://")) {
             continue;
         }
-        // Its words: runs of letters.
+        // Its words: runs of letters, two bytes or more, not capitalised (capitalised words
+        // are mostly names, which are in no language: "Japan Gonda, Tomiyasu, Yoshida …").
+        // Looked up as they stand when lowercasing leaves them as they are (most words).
         let mut i = start;
+        if ascii {
+            // The same as below, through the table.
+            while i < at {
+                while i < at && class(i) & LETTER == 0 {
+                    i += 1;
+                }
+                let (word, mut capitals) = (i, 0);
+                while i < at && class(i) & LETTER != 0 {
+                    capitals |= class(i) & CAPITAL;
+                    i += 1;
+                }
+                if i - word < 2 || class(word) & CAPITAL != 0 {
+                    continue;
+                }
+                let lowered = if capitals != 0 {
+                    lower.clear();
+                    lower.push_str(&sentence[word..i]);
+                    lower.make_ascii_lowercase();
+                    lower.as_str()
+                } else {
+                    &sentence[word..i]
+                };
+                if tally.add(lowered, i - word, dictionary)? {
+                    return Some(tally);
+                }
+            }
+            continue;
+        }
         while i < at {
             while i < at && !char_at(i).0.is_alphabetic() {
                 i += char_at(i).1;
@@ -210,8 +252,6 @@ fn tally(sentence: &str, dictionary: &Dictionary, lower: &mut String) -> Option<
                 letters += 1;
                 i += len;
             }
-            // Two bytes or more, not capitalised: capitalised words are mostly names, which
-            // are in no language ("Japan Gonda, Tomiyasu, Yoshida …").
             if i - word < 2 || char_at(word).0.is_uppercase() {
                 continue;
             }
@@ -222,13 +262,44 @@ fn tally(sentence: &str, dictionary: &Dictionary, lower: &mut String) -> Option<
             } else {
                 &sentence[word..i]
             };
-            tally.add(lowered, letters, dictionary)?;
-            if tally.words == LOOKED_AT {
+            if tally.add(lowered, letters, dictionary)? {
                 return Some(tally);
             }
         }
     }
 }
+
+/// Classes of bytes for [`tally`]: an ASCII letter, and a capital one; an ASCII space; a
+/// colon (links); a byte of a character outside ASCII.
+const LETTER: u8 = 1;
+const CAPITAL: u8 = 2;
+const SPACE: u8 = 4;
+const COLON: u8 = 8;
+const OUTSIDE: u8 = 16;
+
+/// The class of each byte: see [`LETTER`].
+const ASCII_CLASS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c >= 0x80 {
+            OUTSIDE
+        } else if c.is_ascii_lowercase() {
+            LETTER
+        } else if c.is_ascii_uppercase() {
+            LETTER | CAPITAL
+        } else if matches!(c, b' ' | b'\t'..=b'\r') {
+            SPACE
+        } else if c == b':' {
+            COLON
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 /// The character at byte `at` of `text` and its length, ASCII without decoding.
 #[inline(always)]
@@ -565,7 +636,9 @@ mod tests {
             prose(sentence).flat_map(|t| t.split(|c: char| !c.is_alphabetic())).filter(lowercase).take(LOOKED_AT)
         {
             let lower: String = word.chars().flat_map(char::to_lowercase).collect();
-            tally.add(&lower, word.chars().count(), dictionary)?;
+            if tally.add(&lower, word.chars().count(), dictionary)? {
+                break;
+            }
         }
         Some(tally)
     }
