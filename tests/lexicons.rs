@@ -228,6 +228,22 @@ fn a_quote_in_another_script_is_read_with_the_lexicons_of_its_language() {
     assert!(a.level >= Level::Warning, "{a:?}");
     assert!(a.evidence.iter().all(|e| e.language == "sw" && e.speech == tocsin::model::Speech::Reported), "{a:?}");
 
+    // A condemnation in the article's language judges the quote in another: condemned, and
+    // weighing far less than the same quote reported.
+    let condemned =
+        "The prosecutor condemned the banner that read \"اذبحوهم جميعا، اقتلوهم أينما وجدتموهم\" outside the court.";
+    let reported =
+        "The prosecutor described the banner that read \"اذبحوهم جميعا، اقتلوهم أينما وجدتموهم\" outside the court.";
+    let (condemned, reported) = (c.classify_mixed(condemned, "en"), c.classify_mixed(reported, "en"));
+    assert!(!condemned.evidence.is_empty() && condemned.evidence.len() == reported.evidence.len(), "{condemned:?}");
+    assert!(condemned.evidence.iter().all(|e| e.language == "ar" && e.speech == tocsin::model::Speech::Condemned));
+    assert!(reported.evidence.iter().all(|e| e.speech == tocsin::model::Speech::Reported), "{reported:?}");
+    assert!(condemned.score < reported.score && condemned.level < reported.level, "{condemned:?} {reported:?}");
+    // The condemnation of the next sentence judges quoted words too.
+    let next = "One banner read \"اذبحوهم جميعا، اقتلوهم أينما وجدتموهم\". Religious leaders condemned it.";
+    let next = c.classify_mixed(next, "en");
+    assert!(next.evidence.iter().all(|e| e.speech == tocsin::model::Speech::Condemned), "{next:?}");
+
     // A text in one script is read as one: the same as `classify`.
     let plain = "We will kill them all, every last one of them.";
     assert_eq!(c.classify_mixed(plain, "en"), c.classify(plain, Some("en")));

@@ -392,7 +392,7 @@ impl Classifier {
     /// Assess one text. `lang` is the text's language (ISO 639-1); `None` or `"und"` lets
     /// every lexicon apply.
     pub fn classify(&self, text: &str, lang: Option<&str>) -> Assessment {
-        self.assess(self.evidence_in(text, lang))
+        self.assess(self.evidence_in(text, lang, None))
     }
 
     /// Assess a text of language `lang` (`und` when unknown), reading its parts in another
@@ -410,21 +410,43 @@ impl Classifier {
     /// cover `text` in order, each with its language (see [`crate::lang::runs`]). Each run is
     /// read with the lexicons of its language, as a text of its own (rules and speech
     /// contexts do not reach across runs), and the evidence of all is scored together, with
-    /// offsets into `text`. A single run is [`Classifier::classify`].
+    /// offsets into `text`. One judgement crosses runs: a condemnation cue of one run
+    /// condemns the evidence of another in the same sentence of `text` ("The UN condemned the
+    /// chant «…»"), or in the sentence after quoted or reported evidence, as within one
+    /// language (see [`Classifier::speech`]). A single run is [`Classifier::classify`].
     pub fn classify_runs(&self, text: &str, runs: &[LangRun]) -> Assessment {
         if let [run] = runs
             && run.range == (0..text.len())
         {
             return self.classify(text, Some(&run.lang));
         }
-        let mut evidence = Vec::new();
-        for LangRun { range, lang } in runs {
-            for mut e in self.evidence_in(&text[range.clone()], Some(lang)) {
+        // Evidence and condemnation cues, each with its run.
+        let (mut evidence, mut condemnations) = (Vec::new(), Vec::new());
+        for (i, LangRun { range, lang }) in runs.iter().enumerate() {
+            let mut cues = Vec::new();
+            for mut e in self.evidence_in(&text[range.clone()], Some(lang), Some(&mut cues)) {
                 e.start += range.start;
                 e.end += range.start;
-                evidence.push(e);
+                evidence.push((i, e));
+            }
+            condemnations.extend(cues.into_iter().map(|at| (i, at + range.start)));
+        }
+        let judgeable = |e: &Evidence| matches!(e.speech, Speech::Direct | Speech::Reported);
+        if !condemnations.is_empty() && evidence.iter().any(|(_, e)| judgeable(e)) {
+            let layout = Layout::new(text);
+            for (run, e) in evidence.iter_mut().filter(|(_, e)| judgeable(e)) {
+                let sentence = layout.sentence_of(e.start);
+                let judged = condemnations.iter().any(|&(r, at)| {
+                    let cue = layout.sentence_of(at);
+                    r != *run && (cue == sentence || (e.speech == Speech::Reported && cue == sentence + 1))
+                });
+                if judged {
+                    e.weight = e.weight / score::speech_factor(e.speech) * score::speech_factor(Speech::Condemned);
+                    e.speech = Speech::Condemned;
+                }
             }
         }
+        let mut evidence: Vec<Evidence> = evidence.into_iter().map(|(_, e)| e).collect();
         evidence.sort_by_key(|e| (e.start, e.kind == EvidenceKind::Term, e.end));
         self.assess(evidence)
     }
@@ -437,11 +459,15 @@ impl Classifier {
         })
     }
 
-    /// Every piece of evidence in `text`, in text order.
-    fn evidence_in(&self, text: &str, lang: Option<&str>) -> Vec<Evidence> {
+    /// Every piece of evidence in `text`, in text order; and in `condemnations`, if given,
+    /// where each condemnation cue starts (found even in a text without evidence).
+    fn evidence_in(&self, text: &str, lang: Option<&str>, condemnations: Option<&mut Vec<usize>>) -> Vec<Evidence> {
         let lang = lang.filter(|l| !l.is_empty() && *l != "und");
         let mut hits = self.find_hits(text, lang);
         self.silence(&mut hits, false);
+        if let Some(out) = condemnations {
+            out.extend(hits.iter().filter(|h| self.role_of(h.term) == Role::Condemnation).map(|h| h.orig.start));
+        }
         // Cues alone (a reporting verb, a negation) are no evidence: a text without a signal
         // has nothing to explain, and most news text has none.
         if !hits.iter().any(|h| self.role_of(h.term) == Role::Signal) {
