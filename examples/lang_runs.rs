@@ -9,7 +9,9 @@
 //! 1. Whole articles of one language, read as that language: every run in another language
 //!    is a wrong switch (Nigerian Pidgin is read as English, as an outlet would declare it).
 //! 2. The first sentence of an article of one language put after the first sentence of an
-//!    English or French article: how often that sentence's run has its language.
+//!    English, French, Swahili or Hausa article: how often that sentence's run has its
+//!    language (Swahili and Hausa have no dictionary: their articles are searched for
+//!    sentences of another dictionary's language).
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -31,7 +33,9 @@ fn main() {
     }
     let set = LexiconSet::load_paths(&[std::path::PathBuf::from("lexicons")]).expect("shipped lexicons load");
     let c = Classifier::build(&set, Default::default()).expect("shipped lexicons compile");
-    for (dir, lang) in [("eng", "en"), ("fra", "fr"), ("pcm", "en"), ("swa", "sw")] {
+    for (dir, lang) in
+        [("eng", "en"), ("fra", "fr"), ("pcm", "en"), ("swa", "sw"), ("hau", "ha"), ("som", "so"), ("yor", "yo")]
+    {
         let articles = texts(dir).unwrap_or_default();
         let bytes: usize = articles.iter().map(String::len).sum();
         let started = Instant::now();
@@ -47,7 +51,7 @@ fn main() {
             articles.len()
         );
     }
-    for (host_dir, host_lang) in [("eng", "en"), ("fra", "fr")] {
+    for (host_dir, host_lang) in [("eng", "en"), ("fra", "fr"), ("swa", "sw"), ("hau", "ha")] {
         let hosts = texts(host_dir).unwrap_or_default();
         for (dir, lang) in [("swa", "sw"), ("som", "so"), ("yor", "yo"), ("hau", "ha"), ("fra", "fr"), ("eng", "en")] {
             if lang == host_lang {

@@ -244,6 +244,13 @@ fn a_quote_in_another_script_is_read_with_the_lexicons_of_its_language() {
     let next = c.classify_mixed(next, "en");
     assert!(next.evidence.iter().all(|e| e.speech == tocsin::model::Speech::Condemned), "{next:?}");
 
+    // An English sentence in a Swahili report: Swahili has no dictionary, but most words of
+    // the sentence are in the English one.
+    let en_in_sw = "Wananchi wote wanapaswa kujitokeza kupiga kura kwa amani na utulivu. We will burn their houses and kill every one of them before the election. Polisi walisema uchunguzi unaendelea.";
+    assert!(c.classify(en_in_sw, Some("sw")).evidence.iter().all(|e| e.language != "en"));
+    let a = c.classify_mixed(en_in_sw, "sw");
+    assert!(a.level >= Level::Warning && a.evidence.iter().any(|e| e.language == "en"), "{a:?}");
+
     // A text in one script is read as one: the same as `classify`.
     let plain = "We will kill them all, every last one of them.";
     assert_eq!(c.classify_mixed(plain, "en"), c.classify(plain, Some("en")));

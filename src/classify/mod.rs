@@ -1322,6 +1322,10 @@ impl Languages for Classifier {
     fn dictionary(&self, lang: &str) -> Option<&crate::lexicon::Dictionary> {
         self.dictionaries.get(lang).map(|d| &**d)
     }
+
+    fn dictionaries(&self) -> Vec<(&str, &crate::lexicon::Dictionary)> {
+        self.dictionaries.iter().map(|(l, d)| (l.as_str(), &**d)).collect()
+    }
 }
 
 /// The word indexes of one view: one of all patterns, for text of unknown language, and one

@@ -6,7 +6,7 @@
 //! quote in another language would be read with the article's lexicons, which do not know
 //! its words. [`runs`] cuts a text into runs of whole words, each with its language.
 //!
-//! A run leaves the article's language in two cases, each with a high bar, since a wrong
+//! A run leaves the article's language in three cases, each with a high bar, since a wrong
 //! switch takes the article's lexicons away from it:
 //!
 //! - **Another script** than most of the text, which is exact and costs one pass over the
@@ -25,6 +25,13 @@
 //!   has no Hausa model: a Hausa sentence stays in the article's language or, one time in
 //!   four or five, is taken for Yoruba or Swahili.
 //!
+//! - **A sentence of most words of another language's dictionary**, in an article whose
+//!   language has none (Swahili, Hausa, Somali, Yoruba): an English or French sentence in a
+//!   Swahili report. Only words of [`OTHER_MIN_LETTERS`] or more count, more than
+//!   [`MIN_OTHER_KNOWN_SHARE`] of them must be in one dictionary of the article's script, and
+//!   the detector must name that dictionary's language; after [`MAX_VAIN_DETECTIONS`]
+//!   sentences it turned down, the article is not asked about again.
+//!
 //! Every run must be in a language that has lexicons; the run's language is also what the
 //! evidence found in it reports.
 
@@ -32,7 +39,7 @@ use std::ops::Range;
 
 use super::detect;
 use super::script::{Script, script_of};
-use crate::lexicon::Dictionary;
+use crate::lexicon::{Dictionary, WordKey};
 
 /// A part in another script with fewer letters than this keeps the article's language: so
 /// few letters are a name or an abbreviation more often than a quote.
@@ -53,6 +60,24 @@ pub const MIN_WORDS: usize = 5;
 /// …with this many letters in all.
 pub const MIN_SENTENCE_LETTERS: usize = 20;
 
+/// In an article whose language has no dictionary, a sentence is handed to the detector
+/// only when more than this share of its words looked at (of [`OTHER_MIN_LETTERS`] or more)
+/// are in the dictionary of one other language: in MasakhaNEWS, a French or English
+/// sentence put in a Swahili or Hausa article passes nearly always, and one Hausa sentence
+/// in 500 (at half, one in 15: Hausa shares many words with Portuguese, Turkish, Italian and
+/// French).
+pub const MIN_OTHER_KNOWN_SHARE: f64 = 0.85;
+
+/// In an article whose language has no dictionary, only words of this many letters or more
+/// are looked up in the dictionaries of other languages.
+pub const OTHER_MIN_LETTERS: usize = 4;
+
+/// In an article whose language has no dictionary, the detector is asked about no more
+/// sentences once it has been asked this many times and changed nothing: the article's
+/// language shares words with one that has a dictionary (Hausa with Turkish, Italian and
+/// French), and each question costs a millisecond.
+pub const MAX_VAIN_DETECTIONS: usize = 2;
+
 /// The detector's confidence a sentence of the article's script needs to change language.
 pub const SWITCH_CONFIDENCE: f64 = 0.6;
 
@@ -60,9 +85,10 @@ pub const SWITCH_CONFIDENCE: f64 = 0.6;
 pub trait Languages {
     /// Whether some lexicon is of `lang`: only those are worth switching to.
     fn has_lexicons(&self, lang: &str) -> bool;
-    /// The dictionary of `lang`, if it has one: without one, no sentence of an article in
-    /// `lang` is handed to the detector.
+    /// The dictionary of `lang`, if it has one.
     fn dictionary(&self, lang: &str) -> Option<&Dictionary>;
+    /// Every language that has a dictionary, with it.
+    fn dictionaries(&self) -> Vec<(&str, &Dictionary)>;
 }
 
 /// A stretch of text in one language: whole words, in text order.
@@ -79,18 +105,30 @@ pub struct LangRun {
 /// the module's documentation), of a language that has lexicons.
 pub fn runs(text: &str, lang: &str, languages: &impl Languages) -> Vec<LangRun> {
     let dictionary = languages.dictionary(lang);
-    let parts = if in_one_script(text) {
-        if dictionary.is_none() {
-            return vec![LangRun { range: 0..text.len(), lang: lang.to_string() }];
+    // Without a dictionary of the article's language, those of the other languages of its
+    // script (see `sentence_in_other_language`), once its script is known.
+    let others_of = |script: Option<Script>| -> Vec<(&str, &Dictionary)> {
+        match (dictionary, script) {
+            (None, Some(script)) => {
+                languages.dictionaries().into_iter().filter(|(l, d)| *l != lang && d.script() == Some(script)).collect()
+            }
+            _ => Vec::new(),
         }
+    };
+    let one_script = in_one_script(text);
+    let parts = if one_script {
         // One script: the part is the article's, whatever its script.
-        vec![Part { range: 0..text.len(), script: None, letters: 0 }]
+        vec![Part { range: 0..text.len(), script: first_script(text), letters: 0 }]
     } else {
         script_parts(text)
     };
     let letters_in = |s: Script| parts.iter().filter(|p| p.script == Some(s)).map(|p| p.letters).sum::<usize>();
     // The article's own script: the one most letters are in.
     let main = parts.iter().filter_map(|p| p.script).max_by_key(|&s| letters_in(s));
+    let others = others_of(main);
+    if one_script && dictionary.is_none() && others.is_empty() {
+        return vec![LangRun { range: 0..text.len(), lang: lang.to_string() }];
+    }
     let mut out: Vec<LangRun> = Vec::new();
     let mut push = |range: Range<usize>, run_lang: &str| match out.last_mut() {
         Some(last) if last.lang == run_lang => last.range.end = range.end,
@@ -107,11 +145,15 @@ pub fn runs(text: &str, lang: &str, languages: &impl Languages) -> Vec<LangRun> 
                 .then(|| detect(&words().collect::<Vec<_>>().join(" ")).lang)
                 .filter(|l| l != "und" && languages.has_lexicons(l));
             push(part.range.clone(), own.as_deref().unwrap_or(lang));
-        } else if let Some(dictionary) = dictionary {
-            let mut lower = String::new();
+        } else if dictionary.is_some() || !others.is_empty() {
+            let (mut lower, mut vain) = (String::new(), 0);
             for sentence in sentences(&text[part.range.clone()]) {
                 let range = part.range.start + sentence.start..part.range.start + sentence.end;
-                let own = sentence_language(&text[range.clone()], lang, dictionary, languages, &mut lower);
+                let sentence = &text[range.clone()];
+                let own = match dictionary {
+                    Some(dictionary) => sentence_language(sentence, lang, dictionary, languages, &mut lower),
+                    None => sentence_in_other_language(sentence, lang, &others, languages, &mut lower, &mut vain),
+                };
                 push(range, own.as_deref().unwrap_or(lang));
             }
         } else {
@@ -138,8 +180,72 @@ fn sentence_language(
     if words < MIN_WORDS || letters < MIN_SENTENCE_LETTERS || known as f64 > MAX_KNOWN_SHARE * words as f64 {
         return None;
     }
+    detected_language(sentence, lang, languages)
+}
+
+/// The language of `sentence`, in an article in `lang` that has no dictionary, when most of
+/// its first words ([`MIN_OTHER_KNOWN_SHARE`]) are in the dictionary of another language of its script
+/// (`others`) and the detector is confident it is that language: an English sentence quoted
+/// in a Swahili report.
+fn sentence_in_other_language(
+    sentence: &str,
+    lang: &str,
+    others: &[(&str, &Dictionary)],
+    languages: &impl Languages,
+    lower: &mut String,
+    vain: &mut usize,
+) -> Option<String> {
+    if *vain >= MAX_VAIN_DETECTIONS {
+        return None;
+    }
+    // Words looked up, their letters, and how many each dictionary knows.
+    let (mut words, mut letters, mut known) = (0, 0, [0usize; 16]);
+    let others = &others[..others.len().min(known.len())];
+    // A dictionary that misses this many words cannot know more than its share of them.
+    let hopeless = ((1.0 - MIN_OTHER_KNOWN_SHARE) * LOOKED_AT as f64).ceil() as usize;
+    looked_at(sentence, lower, |word, n| {
+        // Short words are shared by too many languages ("da", "na", "ya", "ne" are Hausa,
+        // Swahili, Italian, Polish or Turkish words).
+        if n < OTHER_MIN_LETTERS {
+            return Some(false);
+        }
+        (words, letters) = (words + 1, letters + n);
+        // The filter first, which answers most words; then the words themselves, since a
+        // few percent of false yes in each of several dictionaries add up.
+        let key = WordKey::of(word);
+        for (k, (_, d)) in known.iter_mut().zip(others) {
+            *k += usize::from(d.may_contain_key(key) && d.contains_key(key));
+        }
+        // Most sentences of the article's language are given up after a few words.
+        if known[..others.len()].iter().all(|&k| words - k >= hopeless) {
+            return None;
+        }
+        Some(words == LOOKED_AT)
+    })?;
+    if words < MIN_WORDS || letters < MIN_SENTENCE_LETTERS {
+        return None;
+    }
+    let mut knowing = others.iter().zip(known).filter(|&(_, k)| k as f64 > MIN_OTHER_KNOWN_SHARE * words as f64);
+    let first = knowing.next()?;
+    // The detector must name a language whose dictionary knows the words: it has no model of
+    // some languages (Hausa), whose sentences it assigns to others with confidence.
+    let own = detected_language(sentence, lang, languages)
+        .filter(|own| first.0.0 == own || knowing.any(|((l, _), _)| l == own));
+    *vain += usize::from(own.is_none());
+    own
+}
+
+/// The detector's language for `sentence` when it is not `lang`, has lexicons and the
+/// detector is confident.
+fn detected_language(sentence: &str, lang: &str, languages: &impl Languages) -> Option<String> {
     let d = detect(&prose(sentence).collect::<Vec<_>>().join(" "));
     (d.lang != lang && d.confidence >= SWITCH_CONFIDENCE && languages.has_lexicons(&d.lang)).then_some(d.lang)
+}
+
+/// The script of the first letter of `text` (ASCII letters are Latin).
+fn first_script(text: &str) -> Option<Script> {
+    let at = text.bytes().position(|b| b.is_ascii_alphabetic() || b >= 0x80)?;
+    text[at..].chars().map(script_of).find(|&s| s != Script::Other)
 }
 
 /// The words of a sentence looked at (its first [`LOOKED_AT`] words of two letters or more
@@ -170,10 +276,17 @@ impl Tally {
 /// with iterators of characters cost half as much as classifying the article. A word its
 /// lowercase leaves as it is (most words) is looked up where it stands.
 fn tally(sentence: &str, dictionary: &Dictionary, lower: &mut String) -> Option<Tally> {
+    let mut tally = Tally::default();
+    looked_at(sentence, lower, |word, letters| tally.add(word, letters, dictionary))?;
+    Some(tally)
+}
+
+/// Hand `each(word, letters)` the words of `sentence` looked at (see [`Tally`]),
+/// lowercased, until it says it has enough (`Some(true)`) or gives up (`None`, returned).
+fn looked_at(sentence: &str, lower: &mut String, mut each: impl FnMut(&str, usize) -> Option<bool>) -> Option<()> {
     let bytes = sentence.as_bytes();
     let class = |at: usize| ASCII_CLASS[bytes[at] as usize];
     let char_at = |at: usize| char_at(sentence, at);
-    let mut tally = Tally::default();
     let mut at = 0;
     loop {
         while at < bytes.len()
@@ -182,7 +295,7 @@ fn tally(sentence: &str, dictionary: &Dictionary, lower: &mut String) -> Option<
             at += char_at(at).1;
         }
         if at == bytes.len() {
-            return Some(tally);
+            return Some(());
         }
         // A token, up to the next space: skipped if not prose (see [`in_prose`]).
         let (start, mut colon, mut ascii) = (at, false, true);
@@ -232,8 +345,8 @@ fn tally(sentence: &str, dictionary: &Dictionary, lower: &mut String) -> Option<
                 } else {
                     &sentence[word..i]
                 };
-                if tally.add(lowered, i - word, dictionary)? {
-                    return Some(tally);
+                if each(lowered, i - word)? {
+                    return Some(());
                 }
             }
             continue;
@@ -262,8 +375,8 @@ fn tally(sentence: &str, dictionary: &Dictionary, lower: &mut String) -> Option<
             } else {
                 &sentence[word..i]
             };
-            if tally.add(lowered, letters, dictionary)? {
-                return Some(tally);
+            if each(lowered, letters)? {
+                return Some(());
             }
         }
     }
@@ -559,7 +672,9 @@ mod tests {
 
     impl Known {
         fn new() -> Self {
-            Known(Dictionary::from_lines("the\nparliament\nmet\non\ntuesday\nand\nleaders\nsaid\nthey\nwould"))
+            Known(Dictionary::from_lines(
+                "the\nparliament\nmet\non\ntuesday\nand\nleaders\nsaid\nthey\nwould\nmeet\nagain",
+            ))
         }
     }
 
@@ -569,6 +684,9 @@ mod tests {
         }
         fn dictionary(&self, lang: &str) -> Option<&Dictionary> {
             (lang == "en").then_some(&self.0)
+        }
+        fn dictionaries(&self) -> Vec<(&str, &Dictionary)> {
+            vec![("en", &self.0)]
         }
     }
 
@@ -581,6 +699,9 @@ mod tests {
         }
         fn dictionary(&self, lang: &str) -> Option<&Dictionary> {
             self.0.dictionary(lang)
+        }
+        fn dictionaries(&self) -> Vec<(&str, &Dictionary)> {
+            self.0.dictionaries()
         }
     }
 
@@ -674,7 +795,9 @@ mod tests {
         // Past half of the words looked at known: the sentence is the article's language.
         assert_eq!(tally("the the the the the the the the", &known.0, &mut lower), None);
         let some = tally("the parliament met wote wanapaswa", &known.0, &mut lower).unwrap();
-        assert_eq!((some.words, some.known), (5, 3));
+        // The filter may take a Swahili word for English too.
+        assert_eq!(some.words, 5);
+        assert!((3..=5).contains(&some.known), "{some:?}");
     }
 
     /// [`script_parts`] as its definition says it, word by word with iterators of characters.
@@ -711,6 +834,24 @@ mod tests {
             let got: Vec<_> = script_parts(text).into_iter().map(|p| (p.range, p.script, p.letters)).collect();
             assert_eq!(got, script_parts_by_words(text), "{text}");
         }
+    }
+
+    #[test]
+    fn in_an_article_without_a_dictionary_a_sentence_of_another_dictionary_is_in_its_language() {
+        let en = "The parliament met on Tuesday and leaders said they would meet again.";
+        let text = format!("Wananchi wote wanapaswa kujitokeza kupiga kura kwa amani. {en} Mkutano uliisha jioni.");
+        let got = langs(&text, "sw", &Known::new());
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!((got[1].0.trim_end(), got[1].1.as_str()), (en, "en"));
+        assert_eq!((got[0].1.as_str(), got[2].1.as_str()), ("sw", "sw"));
+        // Only dictionaries of the article's script are asked, and only languages with
+        // lexicons are switched to.
+        assert_eq!(langs(&text, "sw", &OnlyEnglish(Known::new())).len(), 3);
+        let am = format!("የኢትዮጵያ መንግሥት ዛሬ አስታወቀ። {en}");
+        assert_eq!(langs(&am, "am", &Known::new()).last().unwrap().1, "en", "a part in another script");
+        // Swahili sentences alone stay Swahili.
+        let sw = "Wananchi wote wanapaswa kujitokeza kupiga kura kwa amani na utulivu siku ya uchaguzi mkuu.";
+        assert_eq!(langs(sw, "sw", &Known::new()), vec![(sw, "sw".to_string())]);
     }
 
     #[test]

@@ -140,7 +140,7 @@ pub fn script_of(c: char) -> Script {
     if let Some(&block) = BLOCKS.get(cp as usize >> 4)
         && block != MIXED
     {
-        return SCRIPTS[block as usize];
+        return Script::ALL[block as usize];
     }
     script_by_range(cp)
 }
@@ -165,28 +165,30 @@ const fn script_by_range(cp: u32) -> Script {
     }
 }
 
-/// Every [`Script`], in the order of its declaration: `SCRIPTS[s as usize] == s`.
-const SCRIPTS: [Script; 13] = [
-    Script::Latin,
-    Script::Greek,
-    Script::Cyrillic,
-    Script::Arabic,
-    Script::Hebrew,
-    Script::Devanagari,
-    Script::Bengali,
-    Script::Ethiopic,
-    Script::Myanmar,
-    Script::Cjk,
-    Script::Hangul,
-    Script::Thai,
-    Script::Other,
-];
+impl Script {
+    /// Every script, in the order of its declaration: `Script::ALL[s as usize] == s`.
+    pub const ALL: [Script; 13] = [
+        Script::Latin,
+        Script::Greek,
+        Script::Cyrillic,
+        Script::Arabic,
+        Script::Hebrew,
+        Script::Devanagari,
+        Script::Bengali,
+        Script::Ethiopic,
+        Script::Myanmar,
+        Script::Cjk,
+        Script::Hangul,
+        Script::Thai,
+        Script::Other,
+    ];
+}
 
 /// A block of [`BLOCKS`] whose characters are not all of one script.
 const MIXED: u8 = u8::MAX;
 
 /// For each block of 16 characters of the Basic Multilingual Plane, the script of all its
-/// characters (as an index of [`SCRIPTS`]), or [`MIXED`]. Made at compile time from
+/// characters (as an index of [`Script::ALL`]), or [`MIXED`]. Made at compile time from
 /// [`script_by_range`].
 static BLOCKS: [u8; 0x1000] = {
     let mut table = [MIXED; 0x1000];
@@ -211,7 +213,7 @@ mod tests {
 
     #[test]
     fn the_block_table_gives_the_script_of_every_character() {
-        for (i, s) in SCRIPTS.iter().enumerate() {
+        for (i, s) in Script::ALL.iter().enumerate() {
             assert_eq!(*s as usize, i);
         }
         for c in (0..=char::MAX as u32).filter_map(char::from_u32) {

@@ -10,6 +10,8 @@
 
 use std::hash::Hasher;
 
+use crate::lang::script::{Script, script_of};
+
 /// A set of words, built once and then only asked.
 #[derive(Debug, Clone, Default)]
 pub struct Dictionary {
@@ -23,6 +25,20 @@ pub struct Dictionary {
     bits: Vec<u64>,
     /// How many words are in.
     len: usize,
+    /// How many of the words added by [`Dictionary::add_lines`] begin with a letter of each
+    /// [`Script`] (by its place in the enum): which script the language is written in.
+    first_letters: [usize; 13],
+}
+
+/// A word as every dictionary looks it up: made once to ask several dictionaries about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordKey(u64);
+
+impl WordKey {
+    /// The key of `word` (as it is: lowercase it first).
+    pub fn of(word: &str) -> Self {
+        WordKey(hash(word))
+    }
 }
 
 /// An empty slot: [`hash`] never gives 0.
@@ -53,6 +69,9 @@ impl Dictionary {
     pub fn add_lines(&mut self, list: &str) {
         self.reserve(list.lines().count());
         for line in list.lines().map(str::trim).filter(|w| !w.is_empty()) {
+            if let Some(c) = line.chars().next() {
+                self.first_letters[script_of(c) as usize] += 1;
+            }
             // Most lines are lowercase already: no copy for them.
             if line.chars().any(char::is_uppercase) {
                 self.insert(&line.to_lowercase());
@@ -77,19 +96,37 @@ impl Dictionary {
         }
     }
 
+    /// The script most words of its lists begin with (`None` for a dictionary of no list):
+    /// the script of its language.
+    pub fn script(&self) -> Option<Script> {
+        let letters = &self.first_letters[..Script::Other as usize];
+        let (i, &n) = letters.iter().enumerate().max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
+        (n > 0).then(|| Script::ALL[i])
+    }
+
     /// Whether `word` is in.
     pub fn contains(&self, word: &str) -> bool {
-        !self.slots.is_empty() && self.find(hash(word)).is_ok()
+        self.contains_key(WordKey::of(word))
+    }
+
+    /// Whether the word of `key` is in.
+    pub fn contains_key(&self, key: WordKey) -> bool {
+        !self.slots.is_empty() && self.find(key.0).is_ok()
     }
 
     /// Whether `word` may be in: always yes for a word that is, and for some 5% of others.
     /// Several times faster than [`Dictionary::contains`] on a big list, for a share of known
     /// words in a sentence (see [`crate::lang::runs`]).
     pub fn may_contain(&self, word: &str) -> bool {
+        self.may_contain_key(WordKey::of(word))
+    }
+
+    /// Whether the word of `key` may be in (see [`Dictionary::may_contain`]).
+    pub fn may_contain_key(&self, key: WordKey) -> bool {
         if self.bits.is_empty() {
             return false;
         }
-        let bit = self.bit(hash(word));
+        let bit = self.bit(key.0);
         self.bits.get(bit / 64).is_some_and(|w| w & (1 << (bit % 64)) != 0)
     }
 

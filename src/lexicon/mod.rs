@@ -19,7 +19,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 pub use categories::{Categories, CategoryDef};
-pub use dictionary::Dictionary;
+pub use dictionary::{Dictionary, WordKey};
 
 use crate::config::FileError;
 
