@@ -27,7 +27,7 @@ pub struct Dictionary {
     len: usize,
     /// How many of the words added by [`Dictionary::add_lines`] begin with a letter of each
     /// [`Script`] (by its place in the enum): which script the language is written in.
-    first_letters: [usize; 13],
+    first_letters: [usize; Script::ALL.len()],
 }
 
 /// A word as every dictionary looks it up: made once to ask several dictionaries about it.
