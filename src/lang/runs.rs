@@ -105,16 +105,6 @@ pub struct LangRun {
 /// the module's documentation), of a language that has lexicons.
 pub fn runs(text: &str, lang: &str, languages: &impl Languages) -> Vec<LangRun> {
     let dictionary = languages.dictionary(lang);
-    // Without a dictionary of the article's language, those of the other languages of its
-    // script (see `sentence_in_other_language`), once its script is known.
-    let others_of = |script: Option<Script>| -> Vec<(&str, &Dictionary)> {
-        match (dictionary, script) {
-            (None, Some(script)) => {
-                languages.dictionaries().into_iter().filter(|(l, d)| *l != lang && d.script() == Some(script)).collect()
-            }
-            _ => Vec::new(),
-        }
-    };
     let one_script = in_one_script(text);
     let parts = if one_script {
         // One script: the part is the article's, whatever its script.
@@ -125,10 +115,20 @@ pub fn runs(text: &str, lang: &str, languages: &impl Languages) -> Vec<LangRun> 
     let letters_in = |s: Script| parts.iter().filter(|p| p.script == Some(s)).map(|p| p.letters).sum::<usize>();
     // The article's own script: the one most letters are in.
     let main = parts.iter().filter_map(|p| p.script).max_by_key(|&s| letters_in(s));
-    let others = others_of(main);
+    // Without a dictionary of the article's language, those of the other languages of its
+    // script (see `sentence_in_other_language`).
+    let others: Vec<(&str, &Dictionary)> = match (dictionary, main) {
+        (None, Some(script)) => {
+            languages.dictionaries().into_iter().filter(|(l, d)| *l != lang && d.script() == Some(script)).collect()
+        }
+        _ => Vec::new(),
+    };
     if one_script && dictionary.is_none() && others.is_empty() {
         return vec![LangRun { range: 0..text.len(), lang: lang.to_string() }];
     }
+    // Detector questions about sentences of other dictionaries that changed nothing, in the
+    // whole article (see [`MAX_VAIN_DETECTIONS`]).
+    let mut vain = 0;
     let mut out: Vec<LangRun> = Vec::new();
     let mut push = |range: Range<usize>, run_lang: &str| match out.last_mut() {
         Some(last) if last.lang == run_lang => last.range.end = range.end,
@@ -146,7 +146,7 @@ pub fn runs(text: &str, lang: &str, languages: &impl Languages) -> Vec<LangRun> 
                 .filter(|l| l != "und" && languages.has_lexicons(l));
             push(part.range.clone(), own.as_deref().unwrap_or(lang));
         } else if dictionary.is_some() || !others.is_empty() {
-            let (mut lower, mut vain) = (String::new(), 0);
+            let mut lower = String::new();
             for sentence in sentences(&text[part.range.clone()]) {
                 let range = part.range.start + sentence.start..part.range.start + sentence.end;
                 let sentence = &text[range.clone()];
@@ -316,7 +316,7 @@ fn looked_at(sentence: &str, lower: &mut String, mut each: impl FnMut(&str, usiz
             at += 1;
         }
         let token = &sentence[start..at];
-        if matches!(bytes[start], b'@' | b'#') || token.starts_with("www.") || (colon && token.contains("://")) {
+        if !prose_token(token, colon) {
             continue;
         }
         // Its words: runs of letters, two bytes or more, not capitalised (capitalised words
@@ -445,7 +445,12 @@ fn prose(sentence: &str) -> impl Iterator<Item = &str> {
 /// @handle, #hashtag or link.
 fn in_prose(token: &str) -> bool {
     // A byte search before the substring search, whose set-up costs more than most words.
-    let link = (token.as_bytes().contains(&b':') && token.contains("://")) || token.starts_with("www.");
+    prose_token(token, token.as_bytes().contains(&b':'))
+}
+
+/// [`in_prose`], told whether the token has a colon (which every link has).
+fn prose_token(token: &str, colon: bool) -> bool {
+    let link = (colon && token.contains("://")) || token.starts_with("www.");
     !token.starts_with(['@', '#']) && !link
 }
 
