@@ -429,3 +429,30 @@ fn typos_correct_only_what_the_dictionary_does_not_know() {
     assert!(found("What a strange day.").is_empty(), "'strange' drops a letter of 'strangle' but is a word");
     assert!(c.classify("I will strangel them.", Some("fr")).evidence.is_empty(), "English typos only in English");
 }
+
+#[test]
+fn common_words_files_load_and_a_missing_one_is_named() {
+    let lexicon = |lang: &str, file: &str| {
+        format!("[lexicon]\nid = \"{lang}-c\"\nlanguage = \"{lang}\"\ncommon_words = \"{file}\"\n")
+    };
+    let dir = lexicon_dir(&[
+        ("en/c.toml", &lexicon("en", "common.txt")),
+        ("en/common.txt", "# provenance\nthe\nof\n"),
+        ("fr/c.toml", &lexicon("fr", "common.txt")),
+        ("fr/common.txt", "de\nla\n"),
+    ]);
+    let set = LexiconSet::load_paths(&[dir.path().to_path_buf()]).unwrap();
+    let the = tocsin::lexicon::WordKey::of("the");
+    assert_eq!(set.common_words.of_key(the), set.common_words.bit("en").unwrap());
+    assert_eq!(set.common_words.of_key(tocsin::lexicon::WordKey::of("provenance")), 0, "a comment");
+
+    let dir = lexicon_dir(&[("fr/c.toml", &lexicon("fr", "absent.txt"))]);
+    let errors = LexiconSet::load_paths(&[dir.path().to_path_buf()]).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].path.ends_with("fr/c.toml"), "{errors:?}");
+    assert!(errors[0].message.contains("common_words") && errors[0].message.contains("absent.txt"), "{errors:?}");
+    // The command line says so too.
+    let out = run(&["lexicon", "lint"], &[dir.path()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("absent.txt"), "{out:?}");
+}

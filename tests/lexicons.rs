@@ -251,6 +251,19 @@ fn a_quote_in_another_script_is_read_with_the_lexicons_of_its_language() {
     let a = c.classify_mixed(en_in_sw, "sw");
     assert!(a.level >= Level::Warning && a.evidence.iter().any(|e| e.language == "en"), "{a:?}");
 
+    // An English sentence in a French report: the French dictionary (wordfreq's list of web
+    // text) knows its words, but they are English's common words, not French's.
+    let en_in_fr = "Le rassemblement a eu lieu samedi devant la mairie. Sur une banderole, on pouvait lire: We will burn their houses and kill every one of them before the election. La police a ouvert une enquête.";
+    assert!(c.classify(en_in_fr, Some("fr")).evidence.iter().all(|e| e.language != "en"));
+    let a = c.classify_mixed(en_in_fr, "fr");
+    let english = en_in_fr.find("We will").unwrap()..en_in_fr.find("La police").unwrap();
+    assert!(a.level >= Level::Warning, "{a:?}");
+    assert!(a.evidence.iter().all(|e| e.language == "en" && english.contains(&e.start)), "{a:?}");
+    // The same French report without the English sentence reads as French, with nothing to
+    // flag, and a French sentence naming an English title stays French.
+    let fr_only = "Le rassemblement a eu lieu samedi devant la mairie. La police a ouvert une enquête sur le concert « The Voice of the People » donné la veille.";
+    assert_eq!(c.classify_mixed(fr_only, "fr"), c.classify(fr_only, Some("fr")));
+
     // A text in one script is read as one: the same as `classify`.
     let plain = "We will kill them all, every last one of them.";
     assert_eq!(c.classify_mixed(plain, "en"), c.classify(plain, Some("en")));

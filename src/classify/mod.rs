@@ -303,6 +303,10 @@ pub struct Classifier {
     /// speller): which sentences of an article may be in another language
     /// ([`crate::lang::runs`]).
     dictionaries: HashMap<String, std::sync::Arc<crate::lexicon::Dictionary>>,
+    /// The most frequent words of each language (the lexicons' `common_words`): which
+    /// sentences of an article are in another language although its dictionary knows their
+    /// words ([`crate::lang::runs`]).
+    common_words: std::sync::Arc<crate::lexicon::CommonWords>,
     /// One-typo corrections of the literal view, for lexicons with `typos = true`.
     speller: spelling::Speller,
 }
@@ -369,6 +373,7 @@ impl Classifier {
         b.speller.finish(&set.dictionaries);
         let mut c = b.finish(categories, levels)?;
         c.dictionaries = set.dictionaries.clone();
+        c.common_words = set.common_words.clone();
         Ok(c)
     }
 
@@ -1313,7 +1318,8 @@ impl PatternTerms {
     }
 }
 
-/// What language runs ([`crate::lang::runs`]) ask: the lexicons' languages and dictionaries.
+/// What language runs ([`crate::lang::runs`]) ask: the lexicons' languages, dictionaries and
+/// common words.
 impl Languages for Classifier {
     fn has_lexicons(&self, lang: &str) -> bool {
         self.lexicons.iter().any(|l| !l.universal && l.language == lang)
@@ -1325,6 +1331,10 @@ impl Languages for Classifier {
 
     fn dictionaries(&self) -> Vec<(&str, &crate::lexicon::Dictionary)> {
         self.dictionaries.iter().map(|(l, d)| (l.as_str(), &**d)).collect()
+    }
+
+    fn common_words(&self) -> &crate::lexicon::CommonWords {
+        &self.common_words
     }
 }
 
@@ -1761,6 +1771,7 @@ impl Builder {
             levels,
             speller: self.speller,
             dictionaries: HashMap::new(),
+            common_words: Default::default(),
         })
     }
 }

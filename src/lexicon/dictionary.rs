@@ -32,7 +32,7 @@ pub struct Dictionary {
 
 /// A word as every dictionary looks it up: made once to ask several dictionaries about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WordKey(u64);
+pub struct WordKey(pub(crate) u64);
 
 impl WordKey {
     /// The key of `word` (as it is: lowercase it first).

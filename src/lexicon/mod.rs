@@ -7,6 +7,7 @@
 //! classifier see the same errors.
 
 pub mod categories;
+pub mod common;
 pub mod dictionary;
 pub mod hurtlex;
 pub mod lint;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 pub use categories::{Categories, CategoryDef};
+pub use common::CommonWords;
 pub use dictionary::{Dictionary, WordKey};
 
 use crate::config::FileError;
@@ -64,6 +66,14 @@ pub struct LexiconMeta {
     /// words.
     #[serde(default)]
     pub dictionary: Option<PathBuf>,
+    /// The most frequent words of the language, one per line, most frequent first, relative
+    /// to this file (lines starting with `#` are comments): a sentence in an article of
+    /// another language with several of these words and few of the article language's own is
+    /// asked about, and read in this language when the detector agrees (see
+    /// [`crate::lang::runs`]). Big dictionaries hold other languages' commonest words too, so
+    /// they alone cannot find an English sentence in a French article.
+    #[serde(default)]
+    pub common_words: Option<PathBuf>,
 }
 
 /// `[[term]]` as written.
@@ -239,6 +249,8 @@ pub struct LexiconSet {
     /// Correctly spelt words per language, from the lexicons' `dictionary` files (shared, not
     /// copied, by every classifier built from the set).
     pub dictionaries: HashMap<String, std::sync::Arc<Dictionary>>,
+    /// The most frequent words of each language, from the lexicons' `common_words` files.
+    pub common_words: std::sync::Arc<CommonWords>,
 }
 
 impl LexiconSet {
@@ -258,7 +270,8 @@ impl LexiconSet {
             }
         }
         let dictionaries = load_dictionaries(&lexicons, &mut errors);
-        let set = LexiconSet { categories, lexicons, dictionaries };
+        let common_words = load_common_words(&lexicons, &mut errors);
+        let set = LexiconSet { categories, lexicons, dictionaries, common_words };
         errors.extend(set.check_references());
         if errors.is_empty() { Ok(set) } else { Err(errors) }
     }
@@ -440,26 +453,64 @@ pub(crate) fn load_dictionaries(
     errors: &mut Vec<FileError>,
 ) -> HashMap<String, std::sync::Arc<Dictionary>> {
     let mut out: HashMap<String, Dictionary> = HashMap::new();
+    each_listed_file(
+        lexicons,
+        |m| m.dictionary.as_ref(),
+        "dictionary",
+        errors,
+        |lex, _, text, _| match out.entry(lex.meta.language.clone()) {
+            std::collections::hash_map::Entry::Occupied(mut d) => d.get_mut().add_lines(&text),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(Dictionary::from_lines(&text));
+            }
+        },
+    );
+    out.into_iter().map(|(lang, words)| (lang, std::sync::Arc::new(words))).collect()
+}
+
+/// Read each language's `common_words` files once.
+pub(crate) fn load_common_words(lexicons: &[Lexicon], errors: &mut Vec<FileError>) -> std::sync::Arc<CommonWords> {
+    let mut out = CommonWords::default();
+    each_listed_file(
+        lexicons,
+        |m| m.common_words.as_ref(),
+        "common_words",
+        errors,
+        |lex, path, text, errors| {
+            if !out.add_lines(&lex.meta.language, &text) {
+                let problem = format!("more than {} languages have common words", common::MAX_LANGUAGES);
+                errors.push(FileError::whole(&lex.path, format!("common_words {}: {problem}", path.display())));
+            }
+        },
+    );
+    std::sync::Arc::new(out)
+}
+
+/// Hand `each` the files that lexicons name under `key` (such as `dictionary`), each read
+/// once, one at a time (word lists are megabytes): with the first lexicon naming it, its path
+/// (relative to that lexicon's folder), its text and `errors`. A file that cannot be read is
+/// an error of that lexicon's, under `key_name`.
+fn each_listed_file(
+    lexicons: &[Lexicon],
+    key: impl Fn(&LexiconMeta) -> Option<&PathBuf>,
+    key_name: &str,
+    errors: &mut Vec<FileError>,
+    mut each: impl FnMut(&Lexicon, &Path, String, &mut Vec<FileError>),
+) {
     let mut read: HashSet<PathBuf> = HashSet::new();
     for lex in lexicons {
-        let Some(file) = &lex.meta.dictionary else { continue };
+        let Some(file) = key(&lex.meta) else { continue };
         let path = lex.path.parent().unwrap_or(Path::new(".")).join(file);
         if !read.insert(path.clone()) {
             continue;
         }
         match std::fs::read_to_string(&path) {
-            Ok(text) => match out.entry(lex.meta.language.clone()) {
-                std::collections::hash_map::Entry::Occupied(mut d) => d.get_mut().add_lines(&text),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(Dictionary::from_lines(&text));
-                }
-            },
+            Ok(text) => each(lex, &path, text, errors),
             Err(e) => {
-                errors.push(FileError::whole(&lex.path, format!("dictionary {}: cannot read it: {e}", path.display())))
+                errors.push(FileError::whole(&lex.path, format!("{key_name} {}: cannot read it: {e}", path.display())))
             }
         }
     }
-    out.into_iter().map(|(lang, words)| (lang, std::sync::Arc::new(words))).collect()
 }
 
 /// Why one term or rule is not valid on its own (its references are checked with the set).

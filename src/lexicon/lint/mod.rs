@@ -321,8 +321,9 @@ pub fn check_entries(categories: Categories, parsed: Vec<ParsedLexicon>) -> (Lex
     }
     let mut errors = Vec::new();
     let dictionaries = crate::lexicon::load_dictionaries(&lexicons, &mut errors);
+    let common_words = crate::lexicon::load_common_words(&lexicons, &mut errors);
     diagnostics.extend(errors.iter().map(|e| Diagnostic::file(&e.path, Code::BadLexicon, e.message.clone())));
-    (LexiconSet { categories, lexicons, dictionaries }, diagnostics)
+    (LexiconSet { categories, lexicons, dictionaries, common_words }, diagnostics)
 }
 
 fn entry_code(e: &EntryError) -> Code {
