@@ -264,6 +264,13 @@ fn a_quote_in_another_script_is_read_with_the_lexicons_of_its_language() {
     let fr_only = "Le rassemblement a eu lieu samedi devant la mairie. La police a ouvert une enquête sur le concert « The Voice of the People » donné la veille.";
     assert_eq!(c.classify_mixed(fr_only, "fr"), c.classify(fr_only, Some("fr")));
 
+    // A Hausa sentence in an English report: the detector has no Hausa model (it says Yoruba
+    // or Swahili), so Hausa's common words name it.
+    let ha_in_en = "Supporters gathered in Kano on Friday. One speaker shouted: Za mu kashe su duka kuma mu kona gidajensu, domin su ba mutanenmu ba ne. Police dispersed the crowd.";
+    assert_eq!(c.classify(ha_in_en, Some("en")).level, Level::None);
+    let a = c.classify_mixed(ha_in_en, "en");
+    assert!(a.level >= Level::Warning && a.evidence.iter().all(|e| e.language == "ha"), "{a:?}");
+
     // A text in one script is read as one: the same as `classify`.
     let plain = "We will kill them all, every last one of them.";
     assert_eq!(c.classify_mixed(plain, "en"), c.classify(plain, Some("en")));

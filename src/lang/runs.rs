@@ -31,7 +31,9 @@
 //!   test above never finds English in a French, German or Spanish article. At least
 //!   [`MIN_COMMON_WORDS`] of the first words must be common words of one other language, and
 //!   [`COMMON_RATIO`] times as many as of the article language's; the detector must then
-//!   name one such language.
+//!   name one such language. A language the detector has no model of (Hausa) is named by its
+//!   common words alone, when the sentence has [`COMMON_RATIO`] times as many of them as of
+//!   any other language.
 //!
 //! - **A sentence of most words of another language's dictionary**, in an article whose
 //!   language has none (Swahili, Hausa, Somali, Yoruba): an English or French sentence in a
@@ -214,7 +216,11 @@ fn sentence_language(
     if tally.words < MIN_WORDS || tally.letters < MIN_SENTENCE_LETTERS {
         return None;
     }
-    let own = if tally.known as f64 <= MAX_KNOWN_SHARE * tally.words as f64 {
+    let few_known = tally.known as f64 <= MAX_KNOWN_SHARE * tally.words as f64;
+    if let Some(own) = undetectable_by_common_words(&tally, commons, languages) {
+        return Some(own.to_string());
+    }
+    let own = if few_known {
         detected_language(sentence, lang, languages)
     } else {
         // The detector must name a language whose common words the sentence has: it is
@@ -226,6 +232,26 @@ fn sentence_language(
     };
     *vain += usize::from(own.is_none());
     own
+}
+
+/// The language of a sentence (with few words of the article language's dictionary) whose
+/// words are common words of a language the detector has no model of (Hausa): at least
+/// [`Tally::common_bar`] of them, and [`COMMON_RATIO`] times as many as of any other language
+/// of `commons`. The detector, asked, would name another language (Hausa is taken for Yoruba
+/// or Swahili), so these words decide with the dictionary.
+fn undetectable_by_common_words<'c>(
+    tally: &Tally,
+    commons: &Commons<'c>,
+    languages: &impl Languages,
+) -> Option<&'c str> {
+    let counts = || commons.others.iter().zip(tally.others_common).map(|((l, _), n)| (*l, usize::from(n)));
+    let (best, n) = counts().max_by_key(|&(_, n)| n)?;
+    let runner_up = counts().filter(|&(l, _)| l != best).map(|(_, n)| n).max().unwrap_or(0);
+    (n >= tally.common_bar()
+        && n >= COMMON_RATIO * runner_up
+        && !super::detectable(best)
+        && languages.has_lexicons(best))
+    .then_some(best)
 }
 
 /// The common words ([`CommonWords`]) the words of a sentence are counted as: the article
