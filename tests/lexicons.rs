@@ -95,10 +95,10 @@ const FUNCTIONAL_FLOORS: [(&str, f64); 12] = [
     ("it", 0.94),
     ("nl", 0.93),
     ("pl", 0.94),
-    ("pt", 0.91),
-    ("ru", 0.90),
-    ("tr", 0.89),
-    ("zh", 0.92),
+    ("pt", 0.95),
+    ("ru", 0.925),
+    ("tr", 0.91),
+    ("zh", 0.95),
 ];
 
 /// A word cut in two by a space ("pa rásitos") counts as the word, in every language with
