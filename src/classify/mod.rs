@@ -71,6 +71,11 @@ pub const REFERENCE_REACH: usize = 5;
 /// `Classifier::resolve_references`).
 pub const IDENTIFY_REACH: usize = 3;
 
+/// How many letters a question may have besides its group for the group to be the topic of
+/// the next sentence ("Refugees? Nothing but vermin.", "And the Roma? …", "难民？…"): a longer
+/// question says something of its own.
+pub const TOPIC_QUESTION_LETTERS: usize = 10;
+
 /// What kind of thing a category is for the classifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -818,6 +823,10 @@ impl Classifier {
     /// spans the previous sentence's signals, so its rules see the group near each of them. At
     /// most one such binding per sentence, and none from a condemning sentence.
     ///
+    /// A third: a question that only names a group, the topic of what follows ("Refugees?
+    /// Nothing but vermin."), binds the group to the next sentence (see
+    /// [`Classifier::topic_question`]).
+    ///
     /// Only rules see the returned hits: the group is not counted twice. Linear time: each
     /// reference looks back over its own and the previous sentence, or a few tokens ahead.
     fn resolve_references(&self, text: &str, layout: &Layout, hits: &[Hit], cues: &Cues) -> Vec<Hit> {
@@ -852,7 +861,28 @@ impl Classifier {
                 resolved.extend(self.bind_to_sentence(g.term, r.sentence - 1, &hits[..i]));
             }
         }
+        for g in hits.iter().filter(|g| is_group(g) && self.topic_question(text, layout, g, cues)) {
+            let next = g.sentence + 1;
+            resolved.extend(self.bind_to_sentence(g.term, next, &hits[..hits.partition_point(|h| h.sentence <= next)]));
+        }
         resolved
+    }
+
+    /// Whether group hit `g` is the topic of a question that says nothing else: its sentence
+    /// ends with a question mark and has at most [`TOPIC_QUESTION_LETTERS`] letters besides
+    /// the group ("Refugees?", "And the Roma?", "Women in charge?"), and neither it nor the
+    /// next sentence condemns. What the next sentence says is then said of the group, as if
+    /// it were named there.
+    fn topic_question(&self, text: &str, layout: &Layout, g: &Hit, cues: &Cues) -> bool {
+        let range = layout.sentence_range(g.sentence);
+        let sentence = text[range.clone()].trim_end();
+        let asks = sentence.ends_with(['?', '？', '؟']);
+        let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).count();
+        let after = text.get(g.orig.end..range.start + sentence.len()).unwrap_or("");
+        let besides = letters(&text[range.start..g.orig.start]) + letters(after);
+        asks && besides <= TOPIC_QUESTION_LETTERS
+            && !cues.condemnation.contains(&g.sentence)
+            && !cues.condemnation.contains(&(g.sentence + 1))
     }
 
     /// A hit of group term `group` spanning the signals of `sentence`, found at the end of

@@ -340,3 +340,17 @@ fn negates_belongs_to_negation_cues() {
     let shown = format!("{errors:?}");
     assert!(shown.contains("xx.toml") && shown.contains("negates"), "{shown}");
 }
+
+#[test]
+fn a_question_naming_only_a_group_makes_it_the_topic_of_the_next_sentence() {
+    let c = classifier();
+    assert!(!rule_fires(&c, "So stupid, every single one."), "no group: nothing to bind");
+    assert!(rule_fires(&c, "Glims? So stupid, every single one."));
+    assert!(rule_fires(&c, "And the glims? So stupid, every single one."));
+    // A question that says more is about something else; a statement names no topic; only
+    // the next sentence is bound; a condemning sentence binds nothing.
+    assert!(!rule_fires(&c, "Did the mayor meet the glims at the market? So stupid, every single one."));
+    assert!(!rule_fires(&c, "Glims. So stupid, every single one."));
+    assert!(!rule_fires(&c, "Glims? The vote was close. So stupid, every single one."));
+    assert!(!rule_fires(&c, "Glims? Calling them stupid was condemned."));
+}
