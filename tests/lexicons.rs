@@ -87,14 +87,14 @@ fn a_negation_inside_an_insult_or_a_rhetorical_frame_negates_nothing() {
 /// README) may fall to: what the shipped lexicons score, less about five cases. A lexicon edit
 /// that loses more than that fails here, with the cases it lost.
 const FUNCTIONAL_FLOORS: [(&str, f64); 12] = [
-    ("ar", 0.90),
+    ("ar", 0.905),
     ("de", 0.95),
     ("es", 0.96),
-    ("fr", 0.95),
-    ("hi", 0.95),
+    ("fr", 0.94),
+    ("hi", 0.955),
     ("it", 0.95),
     ("nl", 0.945),
-    ("pl", 0.94),
+    ("pl", 0.955),
     ("pt", 0.95),
     ("ru", 0.925),
     ("tr", 0.91),
