@@ -876,11 +876,13 @@ impl Classifier {
     fn topic_question(&self, text: &str, layout: &Layout, g: &Hit, cues: &Cues) -> bool {
         let range = layout.sentence_range(g.sentence);
         let sentence = text[range.clone()].trim_end();
-        let asks = sentence.ends_with(['?', '？', '؟']);
-        let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).count();
+        if !sentence.ends_with(['?', '？', '؟']) {
+            return false;
+        }
+        // Counted up to one letter past the bar: a long sentence costs no more than a short one.
+        let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).take(TOPIC_QUESTION_LETTERS + 1).count();
         let after = text.get(g.orig.end..range.start + sentence.len()).unwrap_or("");
-        let besides = letters(&text[range.start..g.orig.start]) + letters(after);
-        asks && besides <= TOPIC_QUESTION_LETTERS
+        letters(&text[range.start..g.orig.start]) + letters(after) <= TOPIC_QUESTION_LETTERS
             && !cues.condemnation.contains(&g.sentence)
             && !cues.condemnation.contains(&(g.sentence + 1))
     }
