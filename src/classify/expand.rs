@@ -64,8 +64,14 @@ pub fn literal_expansions(source: &str) -> Option<Vec<String>> {
             return None;
         }
         // The literal view of a spelling, as for a `match` term: `house-to-house` is found
-        // as `house to house` in a text's literal view, where the hyphen became a space.
-        let literal = normalize(&s.text, false).text.trim().to_string();
+        // as `house to house` in a text's literal view, where the hyphen became a space. Most
+        // spellings are their own view already: they are kept as they are (hundreds of
+        // thousands of them, where a copy each was most of the build's time).
+        let literal = if super::normalize::is_normal_already(&s.text, false) {
+            s.text
+        } else {
+            normalize(&s.text, false).text.trim().to_string()
+        };
         let ends_in_words =
             literal.chars().next().is_some_and(is_word) && literal.chars().next_back().is_some_and(is_word);
         if !ends_in_words {

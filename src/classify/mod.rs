@@ -345,7 +345,10 @@ impl Classifier {
         let expansions: Vec<Vec<Option<RegexForm>>> = set
             .lexicons
             .par_iter()
-            .map(|lex| lex.terms.par_iter().map(|t| t.spec.regex.as_deref().map(RegexForm::of)).collect())
+            .map(|lex| {
+                let fold = lex.meta.fold_diacritics;
+                lex.terms.par_iter().map(|t| t.spec.regex.as_deref().map(|r| RegexForm::of(r, fold))).collect()
+            })
             .collect();
         for (lex, spellings) in set.lexicons.iter().zip(expansions) {
             let li = b.lexicons.len();
@@ -1441,16 +1444,22 @@ impl WordIndexes {
 
 /// What a regex term becomes (see [`expand`]).
 enum RegexForm {
-    /// A finite word list, spelled out: literal patterns.
-    Spelled(Vec<String>),
+    /// A finite word list, spelled out: literal patterns, each with its diacritic-folded
+    /// form when its lexicon folds (made here, on every core, not while the patterns are
+    /// filed one by one).
+    Spelled(Vec<(String, Option<String>)>),
     /// A regex: how it runs, and the look-free pattern of its language's `RegexSet`.
     Stays { plan: expand::RegexPlan, prefilter: String },
 }
 
 impl RegexForm {
-    fn of(source: &str) -> Self {
+    fn of(source: &str, fold: bool) -> Self {
         if let Some(spellings) = expand::literal_expansions(source) {
-            return RegexForm::Spelled(spellings);
+            let with_folded = |s: String| {
+                let folded = fold.then(|| normalize(&s, true).text);
+                (s, folded)
+            };
+            return RegexForm::Spelled(spellings.into_iter().map(with_folded).collect());
         }
         let plan = expand::regex_plan(source);
         let run = plan.literal_view.as_deref().unwrap_or(source);
@@ -1558,12 +1567,13 @@ impl Builder {
                 // with a word character, so it is a valid regex that never matches empty text).
                 RegexForm::Spelled(spellings) => {
                     let fold = self.lexicons[lexicon].fold_diacritics;
-                    for s in spellings {
-                        let s = if fold {
-                            self.learn_words(lexicon, &s, typos);
-                            normalize(&s, true).text
-                        } else {
-                            s
+                    for (s, folded) in spellings {
+                        let s = match folded {
+                            Some(folded) => {
+                                self.learn_words(lexicon, &s, typos);
+                                folded
+                            }
+                            None => s,
                         };
                         self.learn_words(lexicon, &s, typos);
                         self.add_pattern(&s, fold, ti);

@@ -238,7 +238,12 @@ pub fn normalize(input: &str, fold_diacritics: bool) -> Normalized {
 /// are ASCII, or (without diacritic folding) letters of the common scripts that are their own
 /// lowercase, which the views copy as they are (see [`common_letter`]): Cyrillic, Turkish,
 /// Arabic and Devanagari patterns, hundreds of thousands once spelled out, skip the builder.
-fn is_normal_already(input: &str, fold_diacritics: bool) -> bool {
+pub(super) fn is_normal_already(input: &str, fold_diacritics: bool) -> bool {
+    if input.is_ascii() { is_normal_ascii(input.as_bytes()) } else { is_normal_general(input, fold_diacritics) }
+}
+
+/// [`is_normal_already`] for any text, character by character.
+fn is_normal_general(input: &str, fold_diacritics: bool) -> bool {
     let letter = |c: char| {
         c.is_ascii_lowercase()
             || (!fold_diacritics
@@ -261,6 +266,29 @@ fn is_normal_already(input: &str, fold_diacritics: bool) -> bool {
             single_run = if w.chars().nth(1).is_none() { single_run + 1 } else { 0 };
             single_run < 3
         })
+}
+
+/// [`is_normal_already`] for ASCII text, in one pass over its bytes (most patterns, hundreds
+/// of thousands of them once finite regexes are spelled out).
+fn is_normal_ascii(bytes: &[u8]) -> bool {
+    let (mut word, mut single_run) = (0usize, 0usize);
+    for &b in bytes {
+        if b == b' ' {
+            if word == 0 {
+                return false;
+            }
+            single_run = if word == 1 { single_run + 1 } else { 0 };
+            if single_run >= 3 {
+                return false;
+            }
+            word = 0;
+        } else if b.is_ascii_lowercase() {
+            word += 1;
+        } else {
+            return false;
+        }
+    }
+    word > 0 && (word > 1 || single_run < 2)
 }
 
 /// Normalise `input` for regex terms: as [`normalize`], but punctuation is kept (apostrophes
@@ -1550,6 +1578,37 @@ pub fn is_unspaced_script(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ascii_patterns_are_told_normal_as_by_the_general_rule() {
+        for input in [
+            "",
+            " ",
+            "a",
+            "ab",
+            "kill them",
+            "kill  them",
+            " kill",
+            "kill ",
+            "a b",
+            "a b c",
+            "a b cd",
+            "ab c d",
+            "a b c d",
+            "x y zz",
+            "Kill",
+            "k1ll",
+            "kill-them",
+            "house to house",
+            "a",
+            "ab cd e f",
+            "ab cd e f g",
+            "e f",
+            "e f gh i j",
+        ] {
+            assert_eq!(super::is_normal_ascii(input.as_bytes()), super::is_normal_general(input, false), "{input:?}");
+        }
+    }
+
     use super::*;
 
     fn norm(s: &str) -> String {
