@@ -216,11 +216,10 @@ fn sentence_language(
     if tally.words < MIN_WORDS || tally.letters < MIN_SENTENCE_LETTERS {
         return None;
     }
-    let few_known = tally.known as f64 <= MAX_KNOWN_SHARE * tally.words as f64;
     if let Some(own) = undetectable_by_common_words(&tally, commons, languages) {
         return Some(own.to_string());
     }
-    let own = if few_known {
+    let own = if tally.known as f64 <= MAX_KNOWN_SHARE * tally.words as f64 {
         detected_language(sentence, lang, languages)
     } else {
         // The detector must name a language whose common words the sentence has: it is
@@ -234,11 +233,12 @@ fn sentence_language(
     own
 }
 
-/// The language of a sentence (with few words of the article language's dictionary) whose
-/// words are common words of a language the detector has no model of (Hausa): at least
-/// [`Tally::common_bar`] of them, and [`COMMON_RATIO`] times as many as of any other language
-/// of `commons`. The detector, asked, would name another language (Hausa is taken for Yoruba
-/// or Swahili), so these words decide with the dictionary.
+/// The language of a sentence whose words are common words of a language the detector has
+/// no model of (Hausa): at least [`Tally::common_bar`] of them, and [`COMMON_RATIO`] times as
+/// many as of any other language of `commons`. The detector, asked, would name another
+/// language (Hausa is taken for Yoruba or Swahili), so these words decide alone; the
+/// article's dictionary is not asked, as big lists know the short words of many languages
+/// (the French one knows "da", "na", "su").
 fn undetectable_by_common_words<'c>(
     tally: &Tally,
     commons: &Commons<'c>,
