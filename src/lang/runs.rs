@@ -896,6 +896,15 @@ mod tests {
         runs(text, lang, languages).into_iter().map(|r| (&text[r.range], r.lang)).collect()
     }
 
+    /// Assert that `text`, an article in `host`, is three runs: the middle one `sentence`, in
+    /// `lang`, between two in `host`.
+    fn assert_sentence_between(text: &str, host: &str, sentence: &str, lang: &str, languages: &impl Languages) {
+        let got = langs(text, host, languages);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!((got[1].0.trim_end(), got[1].1.as_str()), (sentence, lang));
+        assert_eq!((got[0].1.as_str(), got[2].1.as_str()), (host, host));
+    }
+
     #[test]
     fn words_in_another_script_are_in_that_scripts_language() {
         let text =
@@ -930,10 +939,7 @@ mod tests {
     fn a_sentence_of_few_words_of_the_article_language_is_in_its_own_language() {
         let sw = "Wananchi wote wanapaswa kujitokeza kupiga kura kwa amani na utulivu siku ya uchaguzi mkuu.";
         let text = format!("The parliament met on Tuesday and leaders said they would meet again. {sw} The end.");
-        let got = langs(&text, "en", &Known::new());
-        assert_eq!(got.len(), 3, "{got:?}");
-        assert_eq!((got[1].0.trim_end(), got[1].1.as_str()), (sw, "sw"));
-        assert_eq!(got[0].1, "en");
+        assert_sentence_between(&text, "en", sw, "sw", &Known::new());
         // Without lexicons for it, or without a dictionary for the article's language, the
         // sentence stays in the article's language.
         assert_eq!(langs(&text, "en", &OnlyEnglish(Known::new())), vec![(text.as_str(), "en".to_string())]);
@@ -951,10 +957,7 @@ mod tests {
         let text = format!(
             "Le ministre a présenté le budget devant les députés mardi. {ENGLISH} La séance a repris dans la soirée."
         );
-        let got = langs(&text, "fr", &FrenchAndEnglish::new(true));
-        assert_eq!(got.len(), 3, "{got:?}");
-        assert_eq!((got[1].0.trim_end(), got[1].1.as_str()), (ENGLISH, "en"));
-        assert_eq!((got[0].1.as_str(), got[2].1.as_str()), ("fr", "fr"));
+        assert_sentence_between(&text, "fr", ENGLISH, "en", &FrenchAndEnglish::new(true));
         // The French dictionary knows the English words: without English common words the
         // sentence stays French.
         assert_eq!(langs(&text, "fr", &FrenchAndEnglish::new(false)), vec![(text.as_str(), "fr".to_string())]);
@@ -1048,10 +1051,7 @@ mod tests {
     fn in_an_article_without_a_dictionary_a_sentence_of_another_dictionary_is_in_its_language() {
         let en = "The parliament met on Tuesday and leaders said they would meet again.";
         let text = format!("Wananchi wote wanapaswa kujitokeza kupiga kura kwa amani. {en} Mkutano uliisha jioni.");
-        let got = langs(&text, "sw", &Known::new());
-        assert_eq!(got.len(), 3, "{got:?}");
-        assert_eq!((got[1].0.trim_end(), got[1].1.as_str()), (en, "en"));
-        assert_eq!((got[0].1.as_str(), got[2].1.as_str()), ("sw", "sw"));
+        assert_sentence_between(&text, "sw", en, "en", &Known::new());
         // Only dictionaries of the article's script are asked, and only languages with
         // lexicons are switched to.
         assert_eq!(langs(&text, "sw", &OnlyEnglish(Known::new())).len(), 3);
