@@ -16,9 +16,17 @@ fn main() -> ExitCode {
     }
     match tocsin::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`tocsin lexicon stats | head`) is no failure: stop
+        // quietly, as other command-line tools do.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether `e` comes from writing to a pipe whose reader has gone.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }

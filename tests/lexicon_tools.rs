@@ -287,11 +287,23 @@ fn stats_count_terms_and_rules_per_language_and_category() {
     assert_eq!(s["languages"]["en"]["categories"]["call_to_action"]["rules"], 1);
     assert_eq!(s["languages"]["fr"]["regexes"], 1);
     assert_eq!(s["languages"]["fr"]["slow_regexes"], 0, "tue[rz] is a word list: it joins the automaton");
+    assert_eq!(s["languages"]["fr"]["spelled"], 2, "spelled out as tuer and tuez");
     assert_eq!(s["total"]["terms"], 5);
     let out = run(&["lexicon", "stats"], &[dir.path()]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["en", "violence", "2", "0"]), "{text}");
     assert!(text.lines().any(|l| l.starts_with("all") && l.split_whitespace().nth(2) == Some("5")), "{text}");
+}
+
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    // `tocsin lexicon stats | head -3`: the pipe's reader is gone before the table is written.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let dir = lexicon_dir(&[("en/t.toml", TESTED)]);
+    let out = tocsin().args(["lexicon", "stats"]).arg(dir.path()).stdout(writer).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.is_empty(), "{:?}: {stderr}", out.status);
 }
 
 #[test]

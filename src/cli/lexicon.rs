@@ -324,14 +324,24 @@ fn lexicon_stats(paths: &[PathBuf], json: bool) -> Result<()> {
 fn print_stats(out: &mut impl Write, s: &Stats) -> Result<()> {
     writeln!(
         out,
-        "{:<8} {:>8} {:>6} {:>6} {:>8} {:>7} {:>5} {:>5} {:>9} {:>8}",
-        "language", "lexicons", "terms", "rules", "literals", "regexes", "slow", "every", "examples", "counter"
+        "{:<8} {:>8} {:>6} {:>6} {:>8} {:>7} {:>5} {:>5} {:>8} {:>9} {:>8}",
+        "language",
+        "lexicons",
+        "terms",
+        "rules",
+        "literals",
+        "regexes",
+        "slow",
+        "every",
+        "spelled",
+        "examples",
+        "counter"
     )?;
     let rows = s.languages.iter().map(|(l, st)| (l.as_str(), st)).chain([("all", &s.total)]);
     for (lang, st) in rows.clone() {
         writeln!(
             out,
-            "{lang:<8} {:>8} {:>6} {:>6} {:>8} {:>7} {:>5} {:>5} {:>9} {:>8}",
+            "{lang:<8} {:>8} {:>6} {:>6} {:>8} {:>7} {:>5} {:>5} {:>8} {:>9} {:>8}",
             st.lexicons,
             st.terms,
             st.rules,
@@ -339,6 +349,7 @@ fn print_stats(out: &mut impl Write, s: &Stats) -> Result<()> {
             st.regexes,
             st.slow_regexes,
             st.every_text_regexes,
+            st.spelled,
             st.examples,
             st.counter_examples
         )?;

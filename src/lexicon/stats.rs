@@ -41,6 +41,11 @@ pub struct LanguageStats {
     /// [`crate::classify::expand::trigger_words`]): they run on every text of the language,
     /// through its `RegexSet`, where the others run only where their first words stand.
     pub every_text_regexes: usize,
+    /// Literal patterns the classifier is built with: one per `match` term, and every string
+    /// a finite regex is spelled out into (see [`crate::classify::expand::literal_expansions`]),
+    /// before the diacritic-folded and typo spellings the build adds. The build's time grows
+    /// with it: a regex of three word lists of ten is a thousand patterns.
+    pub spelled: usize,
     /// Terms and rules with at least one example.
     pub with_examples: usize,
     /// Examples over all terms and rules.
@@ -76,11 +81,15 @@ pub fn stats(set: &LexiconSet) -> Stats {
             for t in &lex.terms {
                 s.terms += 1;
                 if t.spec.literal.is_some() {
-                    s.literals += 1
+                    s.literals += 1;
+                    s.spelled += 1;
                 } else {
                     s.regexes += 1;
                     let source = t.spec.regex.as_deref().unwrap_or_default();
-                    s.slow_regexes += usize::from(expand::literal_expansions(source).is_none());
+                    match expand::literal_expansions(source) {
+                        Some(spellings) => s.spelled += spellings.len(),
+                        None => s.slow_regexes += 1,
+                    }
                     s.every_text_regexes += usize::from(expand::searched_in_every_text(source));
                 }
                 s.categories.entry(t.spec.category.clone()).or_default().terms += 1;
@@ -116,17 +125,18 @@ mod tests {
         std::fs::copy(root.join("lexicons/categories.toml"), dir.path().join("categories.toml")).unwrap();
         std::fs::write(
             dir.path().join("a.toml"),
-            "[lexicon]\nid = \"xx-a\"\nlanguage = \"xx\"\n\n[[term]]\nmatch = \"zap\"\ncategory = \"violence\"\nexamples = [\"zap\", \"zap it\"]\n\n[[term]]\nregex = \"zo+p\"\ncategory = \"violence\"\n\n[[rule]]\nid = \"r\"\nall = [\"violence\"]\ncategory = \"threat\"\n",
+            "[lexicon]\nid = \"xx-a\"\nlanguage = \"xx\"\n\n[[term]]\nmatch = \"zap\"\ncategory = \"violence\"\nexamples = [\"zap\", \"zap it\"]\n\n[[term]]\nregex = \"zo+p\"\ncategory = \"violence\"\n\n[[term]]\nregex = \"(zip|zup) (it|all)\"\ncategory = \"violence\"\n\n[[rule]]\nid = \"r\"\nall = [\"violence\"]\ncategory = \"threat\"\n",
         )
         .unwrap();
         let set = LexiconSet::load_paths(&[dir.path().to_path_buf()]).unwrap();
         let s = stats(&set);
         let xx = &s.languages["xx"];
-        assert_eq!((xx.terms, xx.rules, xx.literals, xx.regexes), (2, 1, 1, 1));
-        // `zo+p` stays a regex, and no word starts it.
+        assert_eq!((xx.terms, xx.rules, xx.literals, xx.regexes), (3, 1, 1, 2));
+        // `zo+p` stays a regex, and no word starts it; the other is spelled out in four.
         assert_eq!((xx.slow_regexes, xx.every_text_regexes), (1, 1));
+        assert_eq!(xx.spelled, 1 + 4);
         assert_eq!((xx.with_examples, xx.examples), (1, 2));
-        assert_eq!(xx.categories["violence"], CategoryCount { terms: 2, rules: 0 });
+        assert_eq!(xx.categories["violence"], CategoryCount { terms: 3, rules: 0 });
         assert_eq!(xx.categories["threat"], CategoryCount { terms: 0, rules: 1 });
         assert_eq!(xx.categories.len(), Categories::load(&dir.path().join("categories.toml")).unwrap().iter().count());
         assert_eq!(s.total, *xx);
