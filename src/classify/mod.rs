@@ -43,7 +43,7 @@ use crate::lang::runs::{LangRun, Languages};
 use crate::lexicon::categories::{
     CUE_CONDEMNATION, CUE_NEGATION, CUE_REFERENCE, CUE_REPORTING, DEROGATION, TARGET_GROUP,
 };
-use crate::lexicon::{LexiconSet, Negates, Origin};
+use crate::lexicon::{LexiconSet, Negates};
 use crate::model::{Assessment, Evidence, EvidenceKind, Speech};
 use context::Layout;
 use normalize::{Normalized, is_unspaced_script, normalize};
@@ -347,7 +347,8 @@ impl Classifier {
             .par_iter()
             .map(|lex| {
                 let fold = lex.meta.fold_diacritics;
-                lex.terms.par_iter().map(|t| t.spec.regex.as_deref().map(|r| RegexForm::of(r, fold))).collect()
+                let learn = b.learns(&lex.meta.language, lex.meta.universal);
+                lex.terms.par_iter().map(|t| t.spec.regex.as_deref().map(|r| RegexForm::of(r, fold, learn))).collect()
             })
             .collect();
         for (lex, spellings) in set.lexicons.iter().zip(expansions) {
@@ -1442,29 +1443,69 @@ impl WordIndexes {
     }
 }
 
+/// One `RegexSet` per language and view, of the regexes (`by_language`, indexes into
+/// `sources`) that no trigger word starts.
+fn regex_sets(
+    by_language: std::collections::BTreeMap<(String, bool), Vec<usize>>,
+    sources: &[String],
+) -> Result<Vec<RegexGroup>, FileError> {
+    by_language
+        .into_par_iter()
+        .map(|((language, literal_view), members)| {
+            let set = RegexSetBuilder::new(members.iter().map(|&ri| &sources[ri]))
+                .size_limit(REGEX_SET_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_SET_SIZE_LIMIT)
+                .build()
+                .map_err(|e| {
+                    FileError::whole(
+                        std::path::Path::new("lexicons"),
+                        format!("cannot build the regex set of language {language}: {e}"),
+                    )
+                })?;
+            Ok(RegexGroup { language, literal_view, set, members })
+        })
+        .collect()
+}
+
 /// What a regex term becomes (see [`expand`]).
 enum RegexForm {
     /// A finite word list, spelled out: literal patterns, each with its diacritic-folded
-    /// form when its lexicon folds (made here, on every core, not while the patterns are
-    /// filed one by one).
-    Spelled(Vec<(String, Option<String>)>),
-    /// A regex: how it runs, and the look-free pattern of its language's `RegexSet`.
-    Stays { plan: expand::RegexPlan, prefilter: String },
+    /// form when its lexicon folds, and for the speller (if its language has one) their
+    /// distinct words. Made here, on every core, not while the patterns are filed one by one:
+    /// the thousands of spellings of a regex share a few dozen words.
+    Spelled { spellings: Vec<(String, Option<String>)>, words: Vec<String> },
+    /// A regex: how it runs, and the look-free pattern of its language's `RegexSet`; or why
+    /// it does not parse. Loading a lexicon compiled each regex once to check it (size,
+    /// empty match), but a set may be built otherwise: a parse here, on every core, still
+    /// names the file and line of a bad one.
+    Stays { plan: expand::RegexPlan, prefilter: String, invalid: Option<String> },
 }
 
 impl RegexForm {
-    fn of(source: &str, fold: bool) -> Self {
+    /// The form of regex `source` of a lexicon that folds diacritics or not (`fold`), with
+    /// the words of its spellings if the speller `learn`s them.
+    fn of(source: &str, fold: bool, learn: bool) -> Self {
         if let Some(spellings) = expand::literal_expansions(source) {
             let with_folded = |s: String| {
                 let folded = fold.then(|| normalize(&s, true).text);
                 (s, folded)
             };
-            return RegexForm::Spelled(spellings.into_iter().map(with_folded).collect());
+            let spellings: Vec<(String, Option<String>)> = spellings.into_iter().map(with_folded).collect();
+            let mut words = FxHashSet::default();
+            if learn {
+                for (s, folded) in &spellings {
+                    words.extend(s.split(' ').chain(folded.iter().flat_map(|f| f.split(' '))));
+                }
+                words.remove("");
+            }
+            let words = words.into_iter().map(str::to_string).collect();
+            return RegexForm::Spelled { spellings, words };
         }
+        let invalid = regex_syntax::Parser::new().parse(source).err().map(|e| e.to_string());
         let plan = expand::regex_plan(source);
         let run = plan.literal_view.as_deref().unwrap_or(source);
         let prefilter = expand::prefilter_pattern(run).unwrap_or_else(|| run.to_string());
-        RegexForm::Stays { plan, prefilter }
+        RegexForm::Stays { plan, prefilter, invalid }
     }
 }
 
@@ -1481,8 +1522,6 @@ struct SlowRegex {
     /// Its guard parts (see [`RegexTerm::guard_parts`]).
     guard_parts: std::ops::Range<u32>,
     term: usize,
-    /// Where the term was written.
-    origin: Origin,
 }
 
 #[derive(Default)]
@@ -1556,33 +1595,29 @@ impl Builder {
                 // The speller corrects the text as written, accents included ("parásties"):
                 // it learns the term's words as written too, not only folded.
                 let written = normalize(literal.trim_end().trim_end_matches('*'), false).text;
-                self.learn_words(lexicon, written.trim(), typos && !stem);
+                self.learn_words(lexicon, written.split(' '), typos && !stem);
             }
-            self.learn_words(lexicon, &pattern, typos && !stem);
+            self.learn_words(lexicon, pattern.split(' '), typos && !stem);
             self.add_pattern(&pattern, fold, ti);
         } else if let (Some(source), Some(form)) = (&t.spec.regex, form) {
             term.boundaries = !source.chars().any(is_unspaced_script);
             match form {
                 // A finite word list joins the literals (it parsed, and every spelling starts
                 // with a word character, so it is a valid regex that never matches empty text).
-                RegexForm::Spelled(spellings) => {
+                RegexForm::Spelled { spellings, words } => {
                     let fold = self.lexicons[lexicon].fold_diacritics;
+                    self.learn_words(lexicon, words.iter().map(String::as_str), typos);
                     for (s, folded) in spellings {
-                        let s = match folded {
-                            Some(folded) => {
-                                self.learn_words(lexicon, &s, typos);
-                                folded
-                            }
-                            None => s,
-                        };
-                        self.learn_words(lexicon, &s, typos);
-                        self.add_pattern(&s, fold, ti);
+                        self.add_pattern(folded.as_deref().unwrap_or(&s), fold, ti);
                     }
                 }
                 // Anything else stays a regex, run where its trigger words stand or found
                 // through a boundary-free prefilter set; compiled in `finish`, all at once
                 // on every core (`regexes` keeps this order).
-                RegexForm::Stays { plan, prefilter } => {
+                RegexForm::Stays { invalid: Some(e), .. } => {
+                    self.errors.push(origin.error(format!("invalid regex {source:?}: {e}")));
+                }
+                RegexForm::Stays { plan, prefilter, invalid: None } => {
                     self.regex_sources.push(prefilter);
                     let ri = self.slow_regexes.len();
                     term.regex = Some(ri);
@@ -1607,7 +1642,6 @@ impl Builder {
                         spaced: plan.spaced,
                         guard_parts,
                         term: ti,
-                        origin: origin.clone(),
                     });
                 }
             }
@@ -1644,12 +1678,17 @@ impl Builder {
             .collect()
     }
 
-    /// Let the speller know the words of a pattern of `lexicon`, if its language has a
-    /// typo-tolerant lexicon (universal lexicons teach no language's vocabulary).
-    fn learn_words(&mut self, lexicon: usize, pattern: &str, tolerant: bool) {
+    /// Whether the speller learns the words of a lexicon of `language`: if the language has
+    /// a typo-tolerant lexicon (universal lexicons teach no language's vocabulary).
+    fn learns(&self, language: &str, universal: bool) -> bool {
+        !universal && self.typo_languages.contains(language)
+    }
+
+    /// Let the speller know `words` of a pattern of `lexicon`, if it [`Builder::learns`] them.
+    fn learn_words<'w>(&mut self, lexicon: usize, words: impl Iterator<Item = &'w str>, tolerant: bool) {
         let info = &self.lexicons[lexicon];
-        if !info.universal && self.typo_languages.contains(&info.language) {
-            self.speller.add_pattern(&info.language, pattern, tolerant);
+        if self.learns(&info.language, info.universal) {
+            self.speller.add_words(&info.language, words, tolerant);
         }
     }
 
@@ -1681,24 +1720,17 @@ impl Builder {
         // add to the peak memory of the indexes built below.
         drop(std::mem::take(&mut self.pattern_ids));
         let literal_terms = PatternTerms::new(self.patterns.len(), std::mem::take(&mut self.pattern_terms));
-        // Loading a lexicon compiled each regex once to check it (size, empty match); here a
-        // parse suffices to name the file and line of a bad one in a set built otherwise.
-        let mut regexes = Vec::with_capacity(self.slow_regexes.len());
-        for SlowRegex { source, literal_view, anchored, spaced, guard_parts, term, origin } in
-            std::mem::take(&mut self.slow_regexes)
-        {
-            match regex_syntax::Parser::new().parse(&source) {
-                Ok(_) => regexes.push(RegexTerm {
-                    literal_view: literal_view.is_some(),
-                    anchored: anchored.map(LazyRegex::new),
-                    spaced: spaced.map(LazyRegex::new),
-                    guard_parts,
-                    regex: LazyRegex::new(literal_view.unwrap_or(source)),
-                    term,
-                }),
-                Err(e) => self.errors.push(origin.error(format!("invalid regex {source:?}: {e}"))),
-            }
-        }
+        let regexes: Vec<RegexTerm> = std::mem::take(&mut self.slow_regexes)
+            .into_iter()
+            .map(|SlowRegex { source, literal_view, anchored, spaced, guard_parts, term }| RegexTerm {
+                literal_view: literal_view.is_some(),
+                anchored: anchored.map(LazyRegex::new),
+                spaced: spaced.map(LazyRegex::new),
+                guard_parts,
+                regex: LazyRegex::new(literal_view.unwrap_or(source)),
+                term,
+            })
+            .collect();
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
@@ -1753,35 +1785,21 @@ impl Builder {
                 },
             }
         };
-        let unspaced = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&unspaced).map_err(|e| {
-            vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the term automaton: {e}"))]
-        })?;
         let mut by_language: std::collections::BTreeMap<(String, bool), Vec<usize>> = std::collections::BTreeMap::new();
         for (ri, r) in regexes.iter().enumerate().filter(|(_, r)| r.anchored.is_none()) {
             let lex = &self.lexicons[self.terms[r.term].lexicon];
             let language = if lex.universal { "*".to_string() } else { lex.language.clone() };
             by_language.entry((language, r.literal_view)).or_default().push(ri);
         }
-        // The regex sets and the word indexes are independent: build them side by side.
+        // The regex sets, the word indexes and the automaton of unspaced patterns are
+        // independent: build them side by side.
         let regex_sources = &self.regex_sources;
-        let (regex_sets, (words, folded_words)) = rayon::join(
+        let ((regex_sets, unspaced), (words, folded_words)) = rayon::join(
             || {
-                by_language
-                    .into_par_iter()
-                    .map(|((language, literal_view), members)| {
-                        let set = RegexSetBuilder::new(members.iter().map(|&ri| &regex_sources[ri]))
-                            .size_limit(REGEX_SET_SIZE_LIMIT)
-                            .dfa_size_limit(REGEX_SET_SIZE_LIMIT)
-                            .build()
-                            .map_err(|e| {
-                                FileError::whole(
-                                    std::path::Path::new("lexicons"),
-                                    format!("cannot build the regex set of language {language}: {e}"),
-                                )
-                            })?;
-                        Ok(RegexGroup { language, literal_view, set, members })
-                    })
-                    .collect::<Result<Vec<_>, FileError>>()
+                rayon::join(
+                    || regex_sets(by_language, regex_sources),
+                    || AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&unspaced),
+                )
             },
             || {
                 rayon::join(
@@ -1791,6 +1809,9 @@ impl Builder {
             },
         );
         let regex_sets = regex_sets.map_err(|e| vec![e])?;
+        let unspaced = unspaced.map_err(|e| {
+            vec![FileError::whole(std::path::Path::new("lexicons"), format!("cannot build the term automaton: {e}"))]
+        })?;
         let folding_lexicons =
             self.lexicons.iter().enumerate().filter(|(_, l)| l.fold_diacritics).map(|(i, _)| i).collect();
         Ok(Classifier {

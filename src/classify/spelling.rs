@@ -118,7 +118,8 @@ impl Language {
 /// Word-level corrections, per lexicon language.
 #[derive(Debug, Default)]
 pub struct Speller {
-    languages: HashMap<String, Language>,
+    /// Keyed by language code: looked up for every pattern at build and every text after.
+    languages: FxHashMap<String, Language>,
 }
 
 /// The corrections for text of one language: a first look at each word of the text, from the
@@ -199,12 +200,17 @@ const JOIN_MIN: usize = 5;
 impl Speller {
     /// Learn the words of one literal pattern of a lexicon of `language`.
     pub fn add_pattern(&mut self, language: &str, pattern: &str, tolerant: bool) {
+        self.add_words(language, pattern.split(' '), tolerant);
+    }
+
+    /// Learn `words` of literal patterns of a lexicon of `language`.
+    pub fn add_words<'w>(&mut self, language: &str, words: impl Iterator<Item = &'w str>, tolerant: bool) {
         // Called for every pattern: the language's key is allocated once, not per pattern.
         if !self.languages.contains_key(language) {
             self.languages.insert(language.to_string(), Language::default());
         }
         let lang = self.languages.get_mut(language).expect("inserted above");
-        for word in pattern.split(' ').filter(|w| !w.is_empty()) {
+        for word in words.filter(|w| !w.is_empty()) {
             if !lang.known.contains(word) {
                 lang.known.insert(word.to_string());
             }
