@@ -44,8 +44,12 @@ struct Spelling {
 /// either end are left to the classifier's boundary check, as for any literal term, so every
 /// spelling must begin and end with a word character.
 pub fn literal_expansions(source: &str) -> Option<Vec<String>> {
-    let hir = regex_syntax::Parser::new().parse(source).ok()?;
-    let spellings = spell(&hir)?;
+    expansions_of(&regex_syntax::Parser::new().parse(source).ok()?)
+}
+
+/// [`literal_expansions`] of a parsed regex.
+pub fn expansions_of(hir: &Hir) -> Option<Vec<String>> {
+    let spellings = spell(hir)?;
     let mut out: Vec<String> = Vec::with_capacity(spellings.len());
     for s in spellings {
         let inner_boundary_holds = |at: usize| {
@@ -169,7 +173,7 @@ fn product(a: &[Spelling], b: &[Spelling]) -> Option<Vec<Spelling>> {
 /// becomes "back"); the caller also drops variants that are words of some lexicon.
 pub fn typo_variants(word: &str) -> Vec<String> {
     let chars: Vec<char> = word.chars().collect();
-    if chars.iter().any(|c| !c.is_alphabetic()) || chars.len() < 4 {
+    if !chars.iter().all(|&c| super::normalize::is_spelling_char(c)) || chars.len() < 4 {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -223,13 +227,17 @@ fn without_looks(hir: &Hir) -> Hir {
 /// words as literals (typo corrections included). `None` when the regex spells a symbol
 /// (emoji, currency sign, arrow …), which only the regex view keeps, or only separators.
 pub fn literal_view_regex(source: &str) -> Option<String> {
-    let hir = regex_syntax::Parser::new().parse(source).ok()?;
-    if spells_symbol(&hir) {
+    literal_view_of(&regex_syntax::Parser::new().parse(source).ok()?)
+}
+
+/// [`literal_view_regex`] of a parsed regex.
+fn literal_view_of(hir: &Hir) -> Option<String> {
+    if spells_symbol(hir) {
         return None;
     }
     let word = regex_syntax::Parser::new().parse(r"[\w--_]").ok()?;
     let HirKind::Class(Class::Unicode(word)) = word.kind() else { return None };
-    let rewritten = literal_view(&hir, word);
+    let rewritten = literal_view(hir, word);
     let trimmed = match rewritten.kind() {
         HirKind::Alternation(branches) => Hir::alternation(branches.iter().map(trim_separators).collect()),
         _ => trim_separators(&rewritten),
@@ -608,7 +616,15 @@ pub fn searched_in_every_text(source: &str) -> bool {
 /// The [`RegexPlan`] of regex `source`. Regexes of scripts written without spaces have no
 /// words to start at and run through their language's `RegexSet`.
 pub fn regex_plan(source: &str) -> RegexPlan {
-    let literal_view = literal_view_regex(source);
+    match regex_syntax::Parser::new().parse(source) {
+        Ok(hir) => plan_of(source, &hir),
+        Err(_) => RegexPlan { literal_view: None, triggered: None, guards: None, spaced: None },
+    }
+}
+
+/// [`regex_plan`] of regex `source`, parsed as `hir`.
+pub fn plan_of(source: &str, hir: &Hir) -> RegexPlan {
+    let literal_view = literal_view_of(hir);
     let spaced = !source.chars().any(super::normalize::is_unspaced_script);
     let triggered =
         literal_view.as_deref().filter(|_| spaced).and_then(|view| Some((trigger_words(view)?, anchored_form(view)?)));
@@ -772,6 +788,8 @@ mod tests {
         assert!(typo_variants("kill").contains(&"klil".to_string()));
         assert!(typo_variants("kill them").is_empty(), "single words only");
         assert!(!typo_variants("black").contains(&"back".to_string()));
+        // A virama is a mark, not a letter: "मुस्लिम" is a word all the same.
+        assert!(typo_variants("अश्वेत").contains(&"अश्वते".to_string()));
     }
 
     #[test]

@@ -379,8 +379,11 @@ impl Classifier {
                 });
             }
         }
-        b.speller.finish(&set.dictionaries);
-        let mut c = b.finish(categories, levels)?;
+        // The speller's misspellings and the indexes are independent: made side by side.
+        let mut speller = std::mem::take(&mut b.speller);
+        let ((), c) = rayon::join(|| speller.finish(&set.dictionaries), || b.finish(categories, levels));
+        let mut c = c?;
+        c.speller = speller;
         c.dictionaries = set.dictionaries.clone();
         c.common_words = set.common_words.clone();
         Ok(c)
@@ -1382,7 +1385,13 @@ impl Languages for Classifier {
 /// patterns and report a pattern by its place in it.
 #[derive(Debug, Default)]
 struct WordIndexes {
-    all: words::WordIndex,
+    /// Every pattern, for text of no known language: made the first time one is classified
+    /// (as the regexes are compiled on first use), since most pipelines name the language of
+    /// every text, and it would take a tenth of the build.
+    all: OnceLock<words::WordIndex>,
+    /// What `all` is made of.
+    patterns: std::sync::Arc<words::PatternList>,
+    is_stem: Vec<bool>,
     by_language: HashMap<String, words::WordIndex>,
     /// For each pattern, its id: an index in `literal_terms`, or past their end a trigger word
     /// (see [`Classifier::triggers`]) and past those a guard word (see
@@ -1419,26 +1428,22 @@ impl WordIndexes {
         let WordIndexBuilder { mut patterns, is_stem, mut ids } = all;
         patterns.shrink_to_fit();
         ids.shrink_to_fit();
-        let (patterns, is_stem) = (std::sync::Arc::new(patterns), &is_stem);
-        let count = ids.len() as u32;
-        let (all, by_language) = rayon::join(
-            || words::WordIndex::new(patterns.clone(), is_stem, 0..count),
-            || {
-                languages
-                    .par_iter()
-                    .zip(members)
-                    .map(|(l, m)| (l.to_string(), words::WordIndex::new(patterns.clone(), is_stem, m)))
-                    .collect()
-            },
-        );
-        WordIndexes { all, by_language, ids }
+        let patterns = std::sync::Arc::new(patterns);
+        let by_language = languages
+            .par_iter()
+            .zip(members)
+            .map(|(l, m)| (l.to_string(), words::WordIndex::new(patterns.clone(), &is_stem, m)))
+            .collect();
+        WordIndexes { all: OnceLock::new(), patterns, is_stem, by_language, ids }
     }
 
     /// The index for text of `lang`.
     fn of(&self, lang: Option<&str>) -> &words::WordIndex {
-        match lang {
-            Some(l) => self.by_language.get(l).or_else(|| self.by_language.get("*")).unwrap_or(&self.all),
-            None => &self.all,
+        match lang.and_then(|l| self.by_language.get(l).or_else(|| self.by_language.get("*"))) {
+            Some(index) => index,
+            None => self
+                .all
+                .get_or_init(|| words::WordIndex::new(self.patterns.clone(), &self.is_stem, 0..self.ids.len() as u32)),
         }
     }
 }
@@ -1474,18 +1479,23 @@ enum RegexForm {
     /// distinct words. Made here, on every core, not while the patterns are filed one by one:
     /// the thousands of spellings of a regex share a few dozen words.
     Spelled { spellings: Vec<(String, Option<String>)>, words: Vec<String> },
-    /// A regex: how it runs, and the look-free pattern of its language's `RegexSet`; or why
-    /// it does not parse. Loading a lexicon compiled each regex once to check it (size,
-    /// empty match), but a set may be built otherwise: a parse here, on every core, still
-    /// names the file and line of a bad one.
-    Stays { plan: expand::RegexPlan, prefilter: String, invalid: Option<String> },
+    /// A regex: how it runs, and the look-free pattern of its language's `RegexSet`.
+    Stays { plan: expand::RegexPlan, prefilter: String },
+    /// Why the regex does not parse. Loading a lexicon compiled each regex once to check it
+    /// (size, empty match), but a set may be built otherwise: the parse that spells a regex
+    /// out still names the file and line of a bad one.
+    Invalid(String),
 }
 
 impl RegexForm {
     /// The form of regex `source` of a lexicon that folds diacritics or not (`fold`), with
     /// the words of its spellings if the speller `learn`s them.
     fn of(source: &str, fold: bool, learn: bool) -> Self {
-        if let Some(spellings) = expand::literal_expansions(source) {
+        let hir = match regex_syntax::Parser::new().parse(source) {
+            Ok(hir) => hir,
+            Err(e) => return RegexForm::Invalid(e.to_string()),
+        };
+        if let Some(spellings) = expand::expansions_of(&hir) {
             let with_folded = |s: String| {
                 let folded = fold.then(|| normalize(&s, true).text);
                 (s, folded)
@@ -1501,11 +1511,10 @@ impl RegexForm {
             let words = words.into_iter().map(str::to_string).collect();
             return RegexForm::Spelled { spellings, words };
         }
-        let invalid = regex_syntax::Parser::new().parse(source).err().map(|e| e.to_string());
-        let plan = expand::regex_plan(source);
+        let plan = expand::plan_of(source, &hir);
         let run = plan.literal_view.as_deref().unwrap_or(source);
         let prefilter = expand::prefilter_pattern(run).unwrap_or_else(|| run.to_string());
-        RegexForm::Stays { plan, prefilter, invalid }
+        RegexForm::Stays { plan, prefilter }
     }
 }
 
@@ -1614,10 +1623,8 @@ impl Builder {
                 // Anything else stays a regex, run where its trigger words stand or found
                 // through a boundary-free prefilter set; compiled in `finish`, all at once
                 // on every core (`regexes` keeps this order).
-                RegexForm::Stays { invalid: Some(e), .. } => {
-                    self.errors.push(origin.error(format!("invalid regex {source:?}: {e}")));
-                }
-                RegexForm::Stays { plan, prefilter, invalid: None } => {
+                RegexForm::Invalid(e) => self.errors.push(origin.error(format!("invalid regex {source:?}: {e}"))),
+                RegexForm::Stays { plan, prefilter } => {
                     self.regex_sources.push(prefilter);
                     let ri = self.slow_regexes.len();
                     term.regex = Some(ri);
@@ -1832,7 +1839,8 @@ impl Builder {
             guard_parts: self.part_regex.len(),
             rules: self.rules,
             levels,
-            speller: self.speller,
+            // Finished beside this (see `Classifier::build`).
+            speller: spelling::Speller::default(),
             dictionaries: HashMap::new(),
             common_words: Default::default(),
         })

@@ -1406,6 +1406,14 @@ pub fn is_letter(c: char) -> bool {
     c.is_ascii_alphabetic() || common_letter(c) || (!c.is_ascii() && c.is_alphabetic())
 }
 
+/// A character words are spelled with: a letter, or a combining mark that belongs to the
+/// letter before it. Devanagari's virama (the `्` of "मुस्लिम") and nukta (`़`) are marks
+/// without being alphabetic: a check for letters alone would take every word with a
+/// consonant cluster for something other than a word.
+pub fn is_spelling_char(c: char) -> bool {
+    is_letter(c) || is_mark(c)
+}
+
 /// Whether `c` alone is already in NFKC (and so needs no composition with its neighbours).
 fn is_nfkc_stable(c: char) -> bool {
     common_letter(c) || unicode_normalization::is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes

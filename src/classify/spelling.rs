@@ -109,7 +109,7 @@ impl Language {
         let joined = format!("{left}{right}");
         (joined.chars().count() >= JOIN_MIN
             && self.tolerant.contains(&joined)
-            && joined.chars().all(super::normalize::is_letter)
+            && joined.chars().all(super::normalize::is_spelling_char)
             && (!self.knows(left) || !self.knows(right)))
         .then_some(joined)
     }
@@ -160,7 +160,7 @@ impl Suspects<'_> {
                     || (word.len() > 2 + SPLIT_MIN
                         && split_points(word).any(|(_, long)| l.may_be_long_part(long) && l.tolerant.contains(long)))
             })
-            && word.chars().all(super::normalize::is_letter)
+            && word.chars().all(super::normalize::is_spelling_char)
     }
 
     /// When the word at `start..end` of `text` (a literal view) is a part of a tolerant word
@@ -399,6 +399,21 @@ mod tests {
         assert_eq!(fixed(&s, "Deaht to all of them"), "death to all of them");
         assert_eq!(fixed(&s, "nothing but contmpt for them"), "nothing but contempt for them");
         assert_eq!(fixed(&s, "Black people are just sosickening."), "black people are just so sickening");
+    }
+
+    #[test]
+    fn words_with_combining_marks_are_corrected_and_joined() {
+        // "अश्वेत" (black people) has a virama, a mark that is not alphabetic.
+        let mut s = Speller::default();
+        s.add_pattern("hi", "अश्वेत", true);
+        let dictionary = ["लोग", "हैं"].into_iter().collect();
+        s.finish(&HashMap::from([("hi".to_string(), Arc::new(dictionary))]));
+        let fixed = |text: &str| {
+            let norm = normalize(text, false);
+            s.correct(&norm, Some("hi")).map_or(norm.text, |n| n.text)
+        };
+        assert_eq!(fixed("अश्वते लोग"), "अश्वेत लोग", "two neighbours swapped");
+        assert_eq!(fixed("अश् वेत लोग"), "अश्वेत लोग", "cut in two");
     }
 
     #[test]
