@@ -87,18 +87,18 @@ fn a_negation_inside_an_insult_or_a_rhetorical_frame_negates_nothing() {
 /// README) may fall to: what the shipped lexicons score, less about five cases. A lexicon edit
 /// that loses more than that fails here, with the cases it lost.
 const FUNCTIONAL_FLOORS: [(&str, f64); 12] = [
-    ("ar", 0.905),
+    ("ar", 0.935),
     ("de", 0.95),
     ("es", 0.96),
     ("fr", 0.94),
-    ("hi", 0.955),
-    ("it", 0.95),
+    ("hi", 0.965),
+    ("it", 0.955),
     ("nl", 0.945),
     ("pl", 0.955),
     ("pt", 0.95),
     ("ru", 0.925),
     ("tr", 0.91),
-    ("zh", 0.95),
+    ("zh", 0.965),
 ];
 
 /// A word cut in two by a space ("pa rásitos") counts as the word, in every language with
