@@ -128,11 +128,8 @@ fn spell(hir: &Hir) -> Option<Vec<Spelling>> {
             (out.len() <= MAX_EXPANSIONS).then_some(out)
         }
         HirKind::Concat(parts) => {
-            let mut acc = vec![Spelling::default()];
-            for part in parts {
-                acc = product(&acc, &spell(part)?)?;
-            }
-            Some(acc)
+            let parts: Vec<Vec<Spelling>> = parts.iter().map(spell).collect::<Option<_>>()?;
+            concat_all(&parts)
         }
         HirKind::Alternation(parts) => {
             let mut out = Vec::new();
@@ -143,6 +140,41 @@ fn spell(hir: &Hir) -> Option<Vec<Spelling>> {
                 }
             }
             Some(out)
+        }
+    }
+}
+
+/// Every spelling of the first part followed by every spelling of the next and so on, or
+/// `None` past [`MAX_EXPANSIONS`]: each string made once, at its length, rather than through
+/// the products of the first parts (a regex of word lists in a row spells thousands).
+fn concat_all(parts: &[Vec<Spelling>]) -> Option<Vec<Spelling>> {
+    let total = parts.iter().try_fold(1usize, |n, p| n.checked_mul(p.len()).filter(|&n| n <= MAX_EXPANSIONS))?;
+    let mut out = Vec::with_capacity(total);
+    // Which spelling of each part: an odometer, the last part turning fastest.
+    let mut at = vec![0usize; parts.len()];
+    if total == 0 {
+        return Some(out);
+    }
+    loop {
+        let chosen = || parts.iter().zip(&at).map(|(p, &i)| &p[i]);
+        let mut text = String::with_capacity(chosen().map(|s| s.text.len()).sum());
+        let mut boundaries = Vec::new();
+        for s in chosen() {
+            boundaries.extend(s.boundaries.iter().map(|b| b + text.len()));
+            text.push_str(&s.text);
+        }
+        out.push(Spelling { text, boundaries });
+        let mut k = parts.len();
+        loop {
+            if k == 0 {
+                return Some(out);
+            }
+            k -= 1;
+            at[k] += 1;
+            if at[k] < parts[k].len() {
+                break;
+            }
+            at[k] = 0;
         }
     }
 }
