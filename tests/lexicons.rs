@@ -21,6 +21,45 @@ fn shipped_lexicons_pass_their_examples() {
     assert!(failures.is_empty(), "{} of {checked} examples fail:\n{}", failures.len(), shown.join("\n"));
 }
 
+/// Lexicon examples are their authors' own sentences: a copy of a suite row would let
+/// `lexicon test` pass by memorising the suite, and say nothing about other wordings.
+#[test]
+fn lexicon_examples_are_not_copies_of_suite_rows() {
+    let key = |s: &str| s.trim().to_lowercase();
+    let mut rows = std::collections::HashMap::new();
+    for entry in std::fs::read_dir(repo().join("tests/fixtures/functional")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "tsv") {
+            for line in std::fs::read_to_string(&path).unwrap().lines().skip(1) {
+                if let Some(text) = line.split('\t').nth(3) {
+                    rows.insert(key(text), path.display().to_string());
+                }
+            }
+        }
+    }
+    if let Some(dir) = crate::util::shared_data("hatecheck-en") {
+        let mut cases = csv::Reader::from_path(dir.join("test_suite_cases.csv")).unwrap();
+        let column = cases.headers().unwrap().iter().position(|h| h == "test_case").unwrap();
+        for case in cases.records() {
+            rows.insert(key(&case.unwrap()[column]), "HateCheck".to_string());
+        }
+    }
+    let set = LexiconSet::load_paths(&[repo().join("lexicons")]).unwrap();
+    let mut copies = Vec::new();
+    for lexicon in &set.lexicons {
+        let entries = lexicon.terms.iter().map(|t| (&t.origin, &t.spec.examples, &t.spec.counter_examples));
+        let rules = lexicon.rules.iter().map(|r| (&r.origin, &r.spec.examples, &r.spec.counter_examples));
+        for (origin, examples, counter) in entries.chain(rules) {
+            for example in examples.iter().chain(counter) {
+                if let Some(suite) = rows.get(&key(example)) {
+                    copies.push(format!("{}:{}: a row of {suite}", origin.path.display(), origin.line));
+                }
+            }
+        }
+    }
+    assert!(copies.is_empty(), "{} examples copy suite rows:\n{}", copies.len(), copies.join("\n"));
+}
+
 #[test]
 fn terms_of_one_language_do_not_fire_in_another() {
     let set = LexiconSet::load_paths(&[repo().join("lexicons")]).unwrap();
@@ -88,14 +127,14 @@ fn a_negation_inside_an_insult_or_a_rhetorical_frame_negates_nothing() {
 /// that loses more than that fails here, with the cases it lost.
 const FUNCTIONAL_FLOORS: [(&str, f64); 12] = [
     ("ar", 0.935),
-    ("de", 0.95),
-    ("es", 0.96),
+    ("de", 0.96),
+    ("es", 0.97),
     ("fr", 0.94),
     ("hi", 0.965),
     ("it", 0.955),
     ("nl", 0.945),
     ("pl", 0.955),
-    ("pt", 0.95),
+    ("pt", 0.97),
     ("ru", 0.925),
     ("tr", 0.91),
     ("zh", 0.965),
