@@ -1210,6 +1210,7 @@ impl Cues {
                 Role::Negation if c.inside_longer_term(i, hits) => continue,
                 Role::Negation => cues.negation.entry(h.sentence).or_default().push(Negation {
                     token: h.token,
+                    last: h.last,
                     orig: h.orig.clone(),
                     negates: c.terms[h.term].negates,
                 }),
@@ -1226,19 +1227,25 @@ impl Cues {
     }
 }
 
-/// A negation cue: its first token, its range in the original text and the side it negates.
+/// A negation cue: its first and last tokens, its range in the original text and the side it
+/// negates.
 #[derive(Debug, Clone)]
 struct Negation {
     token: usize,
+    last: usize,
     orig: Range<usize>,
     negates: Negates,
 }
 
 impl Negation {
     /// Whether it negates what follows and stands at most [`NEGATION_REACH`] tokens before
-    /// the token `first`.
+    /// the token `first`. A cue of three words or more ("nobody here thinks that", "ninguém
+    /// aqui acha que") counts from its last word, so that it reaches as far as a word of one;
+    /// a shorter one from its first ("don't" is two tokens, and "women don't know how to
+    /// kill" does not deny the killing).
     fn before(&self, first: usize) -> bool {
-        self.negates.following() && self.token < first && first - self.token <= NEGATION_REACH
+        let from = if self.last >= self.token + 2 { self.last } else { self.token };
+        self.negates.following() && self.token < first && first.saturating_sub(from) <= NEGATION_REACH
     }
 
     /// Whether it negates what precedes and stands at most [`NEGATION_REACH_AFTER`] tokens

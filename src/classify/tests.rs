@@ -21,6 +21,14 @@ category = "negation"
 negates = "preceding"
 
 [[term]]
+match = "nobody here thinks that"
+category = "negation"
+
+[[term]]
+match = "hardly ever"
+category = "negation"
+
+[[term]]
 match = "nix"
 category = "negation"
 negates = "both"
@@ -326,6 +334,17 @@ fn a_negation_after_the_words_negates_them_when_its_term_says_so() {
     assert_eq!(speech_of(&c, "nix glims are stupid", "stupid"), Speech::Negated);
     assert_eq!(speech_of(&c, "glims are stupid nie", "stupid"), Speech::Direct);
     assert!(rule_fires(&c, "glims are stupid nie"));
+}
+
+#[test]
+fn a_negation_of_three_words_or_more_reaches_from_its_last_word() {
+    let c = classifier();
+    // "stupid" is four words after the cue's last word, eight after its first.
+    assert_eq!(speech_of(&c, "nobody here thinks that the glims are stupid", "stupid"), Speech::Negated);
+    assert_eq!(speech_of(&c, "nobody here thinks that the glims are so very stupid", "stupid"), Speech::Direct);
+    // A cue of two words reaches from its first, as a contraction ("don't") does.
+    assert_eq!(speech_of(&c, "hardly ever know how stupid", "stupid"), Speech::Negated);
+    assert_eq!(speech_of(&c, "hardly ever know how so stupid", "stupid"), Speech::Direct);
 }
 
 #[test]
