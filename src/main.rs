@@ -17,8 +17,9 @@ fn main() -> ExitCode {
     match tocsin::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stopped early (`tocsin lexicon stats | head`) is no failure: stop
-        // quietly, as other command-line tools do.
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        // quietly, as other command-line tools do. Only when standard output is that pipe: a
+        // broken connection elsewhere (a webhook, a socket) is an error like any other.
+        Err(e) if is_broken_pipe(&e) && stdout_reader_gone() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -29,4 +30,12 @@ fn main() -> ExitCode {
 /// Whether `e` comes from writing to a pipe whose reader has gone.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// Whether standard output is a pipe whose reader has gone (poll reports an error on it).
+fn stdout_reader_gone() -> bool {
+    let mut out = libc::pollfd { fd: libc::STDOUT_FILENO, events: 0, revents: 0 };
+    // SAFETY: one valid pollfd, which poll only writes `revents` of; no timeout.
+    let ready = unsafe { libc::poll(&mut out, 1, 0) };
+    ready == 1 && out.revents & libc::POLLERR != 0
 }
