@@ -800,8 +800,9 @@ impl Classifier {
 
     /// Whether `h` (a negation) is spelled inside a longer term that owns it: a rhetorical
     /// frame ("isn't it obvious that") or a derogation ("aren't worth shit", "have no right
-    /// to live"), where the negation is the insult. A negation inside a violence or call term
-    /// still negates ("不应该杀害" is "should not kill").
+    /// to live"), where the negation is the insult; or a group's name ("no binarias",
+    /// "não-binárias", "non-believers"), where it negates nothing. A negation inside a
+    /// violence or call term still negates ("不应该杀害" is "should not kill").
     fn inside_longer_term(&self, i: usize, hits: &[Hit]) -> bool {
         let h = &hits[i];
         // Hits are in text order: a covering hit starts at or before `h`, and no term spans
@@ -809,7 +810,8 @@ impl Classifier {
         let upto = i + hits[i..].iter().take_while(|o| o.orig.start == h.orig.start).count();
         hits[..upto].iter().rev().take_while(|o| o.orig.start + 512 >= h.orig.start).any(|o| {
             let category = &self.categories[self.terms[o.term].category];
-            let owns_negation = category.role == Role::OtherCue || category.name == DEROGATION;
+            let owns_negation =
+                category.role == Role::OtherCue || category.name == DEROGATION || category.name == TARGET_GROUP;
             owns_negation && o.orig.start <= h.orig.start && h.orig.end <= o.orig.end && o.orig.len() > h.orig.len()
         })
     }

@@ -54,6 +54,11 @@ match = "glim"
 category = "target_group"
 
 [[term]]
+match = "nie-binary glims"
+category = "target_group"
+weight = 0
+
+[[term]]
 regex = '\bi will( \w+){0,3} hurt\b'
 category = "threat"
 weight = 0.6
@@ -163,6 +168,15 @@ fn a_negation_voids_a_rule_unless_one_of_its_terms_spells_it() {
     assert!(!fired(&c, "i will nie the glims hurt", "xx-threat-group"));
     assert!(fired(&c, "i will the glims hurt", "xx-threat-group"));
     assert!(!rule_fires(&c, "glims nie stupid"));
+}
+
+#[test]
+fn a_negation_in_a_group_name_negates_nothing() {
+    let c = classifier();
+    assert!(rule_fires(&c, "nie-binary glims are stupid"));
+    assert_eq!(speech_of(&c, "nie-binary glims are stupid", "stupid"), Speech::Direct);
+    // Outside the name the same word negates, as before.
+    assert!(!rule_fires(&c, "nie glims are stupid"));
 }
 
 #[test]
