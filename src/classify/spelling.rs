@@ -198,11 +198,6 @@ const SPLIT_MIN: usize = 5;
 const JOIN_MIN: usize = 5;
 
 impl Speller {
-    /// Learn the words of one literal pattern of a lexicon of `language`.
-    pub fn add_pattern(&mut self, language: &str, pattern: &str, tolerant: bool) {
-        self.add_words(language, pattern.split(' '), tolerant);
-    }
-
     /// Learn `words` of literal patterns of a lexicon of `language`.
     pub fn add_words<'w>(&mut self, language: &str, words: impl Iterator<Item = &'w str>, tolerant: bool) {
         // Called for every pattern: the language's key is allocated once, not per pattern.
@@ -371,9 +366,9 @@ mod tests {
     fn speller() -> Speller {
         let mut s = Speller::default();
         for p in ["make me sick", "death to all", "hate", "sickening", "so", "the", "contempt for"] {
-            s.add_pattern("en", p, true);
+            s.add_words("en", p.split(' '), true);
         }
-        s.add_pattern("en", "heat wave", false);
+        s.add_words("en", "heat wave".split(' '), false);
         let dictionary = ["establishment", "three", "there"].into_iter().collect();
         s.finish(&HashMap::from([("en".to_string(), Arc::new(dictionary))]));
         s
@@ -405,7 +400,7 @@ mod tests {
     fn words_with_combining_marks_are_corrected_and_joined() {
         // "अश्वेत" (black people) has a virama, a mark that is not alphabetic.
         let mut s = Speller::default();
-        s.add_pattern("hi", "अश्वेत", true);
+        s.add_words("hi", ["अश्वेत"].into_iter(), true);
         let dictionary = ["लोग", "हैं"].into_iter().collect();
         s.finish(&HashMap::from([("hi".to_string(), Arc::new(dictionary))]));
         let fixed = |text: &str| {

@@ -362,6 +362,22 @@ fn a_negation_of_three_words_or_more_reaches_from_its_last_word() {
 }
 
 #[test]
+fn a_regex_that_does_not_parse_is_named_with_its_file_and_line_at_build() {
+    // Loading checks every regex; a set changed after loading is checked again by the build.
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("lexicons/categories.toml"), dir.path().join("categories.toml")).unwrap();
+    std::fs::write(dir.path().join("xx.toml"), LEXICON).unwrap();
+    let mut set = LexiconSet::load_paths(&[dir.path().to_path_buf()]).unwrap();
+    let term = set.lexicons[0].terms.iter_mut().find(|t| t.spec.regex.is_some()).unwrap();
+    term.spec.regex = Some(r"\b(glim".to_string());
+    let line = term.origin.line;
+    let errors = Classifier::build(&set, Levels::default()).unwrap_err();
+    let shown = crate::lexicon::format_errors(&errors);
+    assert!(shown.contains(&format!("xx.toml:{line}")) && shown.contains("invalid regex"), "{shown}");
+}
+
+#[test]
 fn negates_belongs_to_negation_cues() {
     let dir = tempfile::tempdir().unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
